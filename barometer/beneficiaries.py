@@ -28,7 +28,12 @@ CATEGORIES = [cat for _, cat in CELLS.values()]
 
 BENEFICIARIES_WIDE = TableSchema(
     name="beneficiaries_wide",
-    columns={"measure": "str", "month": "str", "municipality_2025": "str", **{c: "int" for c in COUNT_COLUMNS}},
+    columns={
+        "measure": "str",
+        "month": "str",
+        "municipality_2025": "str",
+        **dict.fromkeys(COUNT_COLUMNS, "int"),
+    },
     key=("measure", "month", "municipality_2025"),
     doc="harmonised extract, one row per measure, month and 2025 municipality",
 )
@@ -60,7 +65,9 @@ def harmonise_extract(raw: pd.DataFrame, code_map: pd.DataFrame) -> pd.DataFrame
 def to_long(wide: pd.DataFrame) -> pd.DataFrame:
     """Wide (19 count columns) → long BENEFICIARIES, built already in key order (no sort needed)."""
     n, k = len(wide), len(COUNT_COLUMNS)
-    values = np.column_stack([wide[c].to_numpy(dtype="float64", na_value=np.nan) for c in COUNT_COLUMNS]).reshape(-1)
+    values = np.column_stack(
+        [wide[c].to_numpy(dtype="float64", na_value=np.nan) for c in COUNT_COLUMNS]
+    ).reshape(-1)
     counts = pd.array(values, dtype="Float64").astype("Int64")
 
     def repeat(col: str) -> pd.Categorical:

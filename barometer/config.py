@@ -73,14 +73,18 @@ def load_config(
     if data is not None and not data.is_dir():
         errors.append(f"Config value 'data': expected an existing directory, found '{data}'")
     if base_url is not None and not (base_url.endswith("/")):
-        errors.append(f"Config value 'base_url': expected a URL or path ending in '/', found '{base_url}'")
+        errors.append(
+            f"Config value 'base_url': expected a URL or path ending in '/', found '{base_url}'"
+        )
     epoch_text = os.environ.get("SOURCE_DATE_EPOCH")
     epoch: int | None = None
     if epoch_text:
         if epoch_text.isdigit():
             epoch = int(epoch_text)
         else:
-            errors.append(f"Config value 'SOURCE_DATE_EPOCH': expected whole seconds, found '{epoch_text}'")
+            errors.append(
+                f"Config value 'SOURCE_DATE_EPOCH': expected whole seconds, found '{epoch_text}'"
+            )
     if errors:
         raise ConfigError("\n".join(errors))
     return Config(

@@ -26,7 +26,9 @@ class Problem:
     found: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.column}: expected {self.expected}, found {self.found}"
+        return (
+            f"{self.file}:{self.line}: {self.column}: expected {self.expected}, found {self.found}"
+        )
 
 
 class BarometerError(Exception):

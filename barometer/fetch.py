@@ -77,7 +77,13 @@ def fetch(cfg: Config) -> FetchReport:
         urls = candidate_urls(src, cfg)
         if not urls:
             problems.append(
-                Problem(src.file, 0, "url", "a download URL (sources.toml url, url_env, or --mirror)", "none: this input must be supplied by hand")
+                Problem(
+                    src.file,
+                    0,
+                    "url",
+                    "a download URL (sources.toml url, url_env, or --mirror)",
+                    "none: this input must be supplied by hand",
+                )
             )
             continue
         reasons = []
@@ -89,7 +95,9 @@ def fetch(cfg: Config) -> FetchReport:
                 continue
             digest = hashlib.sha256(data).hexdigest()
             if src.sha256 and digest != src.sha256:
-                reasons.append(f"{url}: sha256 {digest} differs from the pinned {src.sha256}; refused")
+                reasons.append(
+                    f"{url}: sha256 {digest} differs from the pinned {src.sha256}; refused"
+                )
                 continue
             dest.parent.mkdir(parents=True, exist_ok=True)
             tmp = dest.with_name(dest.name + ".part")
@@ -99,7 +107,11 @@ def fetch(cfg: Config) -> FetchReport:
             downloaded.append(src.id)
             break
         else:
-            problems.append(Problem(src.file, 0, "-", "a download that matches sources.toml", "; ".join(reasons)))
+            problems.append(
+                Problem(
+                    src.file, 0, "-", "a download that matches sources.toml", "; ".join(reasons)
+                )
+            )
     if problems:
         raise DataError(problems)
     return FetchReport(tuple(present), tuple(downloaded))

@@ -95,7 +95,11 @@ class Geography:
 
 
 def build_geography(
-    refnis: pd.DataFrame, merger_2019: pd.DataFrame, merger_2025: pd.DataFrame, *, files: dict[str, str]
+    refnis: pd.DataFrame,
+    merger_2019: pd.DataFrame,
+    merger_2025: pd.DataFrame,
+    *,
+    files: dict[str, str],
 ) -> Geography:
     """Build ENTITIES and CODE_MAP; raise DataError when the inputs do not fit together."""
     problems: list[Problem] = []
@@ -142,11 +146,23 @@ def _recodings_2019(
     merged_new = set(merger_2019.new_code)
     for code in sorted(merged_old - set(ended.code)):
         problems.append(
-            Problem(files["merger_2019"], 0, "old_nis_2018", "a municipality that ended on 31/12/2018 in REFNIS", code)
+            Problem(
+                files["merger_2019"],
+                0,
+                "old_nis_2018",
+                "a municipality that ended on 31/12/2018 in REFNIS",
+                code,
+            )
         )
     for code in sorted(merged_new - set(started.code)):
         problems.append(
-            Problem(files["merger_2019"], 0, "new_nis_2019", "a municipality that started on 01/01/2019 in REFNIS", code)
+            Problem(
+                files["merger_2019"],
+                0,
+                "new_nis_2019",
+                "a municipality that started on 01/01/2019 in REFNIS",
+                code,
+            )
         )
     candidates = started[~started.code.isin(merged_new)]
     by_name = candidates.groupby(["name_nl", "name_fr"]).code.agg(list)
@@ -168,7 +184,13 @@ def _recodings_2019(
     unexplained = set(candidates.code) - set(recode.values())
     for code in sorted(unexplained):
         problems.append(
-            Problem(files["refnis"], 0, "CD_REFNIS", f"a predecessor for {code}, which started on 01/01/2019", "none")
+            Problem(
+                files["refnis"],
+                0,
+                "CD_REFNIS",
+                f"a predecessor for {code}, which started on 01/01/2019",
+                "none",
+            )
         )
     return recode
 
@@ -187,15 +209,31 @@ def _successors_2025(
         name_nl = group.new_name_nl.iloc[0]
         if group.new_name_nl.nunique() != 1:
             problems.append(
-                Problem(files["merger_2025"], 0, "new_name_nl", f"one name for {new_code}", ", ".join(group.new_name_nl.unique()))
+                Problem(
+                    files["merger_2025"],
+                    0,
+                    "new_name_nl",
+                    f"one name for {new_code}",
+                    ", ".join(group.new_name_nl.unique()),
+                )
             )
         if new_code[:2] + "000" not in arrondissements:
             problems.append(
-                Problem(files["merger_2025"], 0, "new_nis", "a code whose first two digits name a current arrondissement", new_code)
+                Problem(
+                    files["merger_2025"],
+                    0,
+                    "new_nis",
+                    "a code whose first two digits name a current arrondissement",
+                    new_code,
+                )
             )
         # the successor keeps the names of the predecessor it is named after (Bastogne 82003 →
         # 82039: Bastenaken / Bastogne / Bastnach); a new name is the same in every language
-        same = [c for c in group.old_code if name_nl in (names.loc[c, "name_nl"], names.loc[c, "name_fr"])]
+        same = [
+            c
+            for c in group.old_code
+            if name_nl in (names.loc[c, "name_nl"], names.loc[c, "name_fr"])
+        ]
         source = names.loc[same[0]] if same else None
         rows[new_code] = {
             "name_nl": source.name_nl if source is not None else name_nl,
@@ -217,12 +255,23 @@ def _hierarchy(
         level = {1: "region", 2: "province", 3: "arrondissement"}[u.level]
         parent = u.parent if level != "region" else COUNTRY
         rows.append(
-            {"code": code, "level": level, "name_nl": u.name_nl, "name_fr": u.name_fr, "name_de": u.name_de, "parent": parent}
+            {
+                "code": code,
+                "level": level,
+                "name_nl": u.name_nl,
+                "name_fr": u.name_fr,
+                "name_de": u.name_de,
+                "parent": parent,
+            }
         )
     for code, m in m2025.iterrows():
         arr = code[:2] + "000"
         if arr not in arr_codes:
-            problems.append(Problem(files["refnis"], 0, "CD_SUP_REFNIS", "a current arrondissement for " + code, arr))
+            problems.append(
+                Problem(
+                    files["refnis"], 0, "CD_SUP_REFNIS", "a current arrondissement for " + code, arr
+                )
+            )
         rows.append(
             {
                 "code": code,
@@ -264,7 +313,9 @@ def _code_map(
     successors: pd.DataFrame,
 ) -> pd.DataFrame:
     """Every municipality code valid since 2005 → 2025 code, following both waves."""
-    recent = munis[munis.valid_to >= FIRST_MONTH + "-01"].drop_duplicates("code", keep="last").copy()
+    recent = (
+        munis[munis.valid_to >= FIRST_MONTH + "-01"].drop_duplicates("code", keep="last").copy()
+    )
     to_2019 = dict(zip(merger_2019.old_code, merger_2019.new_code, strict=True)) | recode
     to_2025 = dict(zip(merger_2025.old_code, merger_2025.new_code, strict=True))
     gone_2025 = set(merger_2025.old_code) - set(successors.index)
@@ -310,7 +361,13 @@ def sanity_check_geography(geo: Geography) -> None:
     """Invariants of the 2025 geography; a failure here is a defect in the inputs or the code."""
     ent = geo.entities
     counts = ent.level.value_counts()
-    expected = {"country": 1, "region": 3, "province": 10, "arrondissement": 43, "municipality": 565}
+    expected = {
+        "country": 1,
+        "region": 3,
+        "province": 10,
+        "arrondissement": 43,
+        "municipality": 565,
+    }
     found = {lv: int(counts.get(lv, 0)) for lv in expected}
     if found != expected:
         raise DataError(Problem("refnis", 0, "-", f"the 2025 geography {expected}", str(found)))
@@ -318,5 +375,11 @@ def sanity_check_geography(geo: Geography) -> None:
     munis = set(geo.municipalities.code)
     if targets != munis:
         raise DataError(
-            Problem("code_map", 0, "code_2025", "every 2025 municipality as a target, and only those", str(sorted(targets ^ munis)))
+            Problem(
+                "code_map",
+                0,
+                "code_2025",
+                "every 2025 municipality as a target, and only those",
+                str(sorted(targets ^ munis)),
+            )
         )

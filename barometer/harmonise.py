@@ -51,17 +51,27 @@ def to_2025(
     unknown = present.code_2025.isna()
     if unknown.any():
         bad = present.loc[unknown, ["_month", "code"]].iloc[0].tolist()
-        raise ValueError(f"code {bad[1]} is not valid in {bad[0]} (validate inputs before harmonising)")
+        raise ValueError(
+            f"code {bad[1]} is not valid in {bad[0]} (validate inputs before harmonising)"
+        )
     groups = present[keys + ["_month", "code_2025"]].drop_duplicates()
     expected = groups.merge(mem, on=["_month", "code_2025"])
     full = expected.merge(work, on=keys + ["_month", "code"], how="left")
     full["_absent"] = full[period].isna()
     gkeys = keys + ["_month", "code_2025"]
     summed = full.groupby(gkeys, sort=True, observed=True)[values].sum(min_count=1)
-    incomplete = full.assign(**{v: full[v].isna() for v in values}).groupby(gkeys, sort=True, observed=True)[values].any()
+    incomplete = (
+        full.assign(**{v: full[v].isna() for v in values})
+        .groupby(gkeys, sort=True, observed=True)[values]
+        .any()
+    )
     out = summed.mask(incomplete)
     out = out.reset_index()
     period_of = work[["_month", period]].drop_duplicates().set_index("_month")[period]
     out[period] = out["_month"].map(period_of)
     out = out.rename(columns={"code_2025": "code"})
-    return out[keys + [period, "code"] + values].sort_values(keys + [period, "code"]).reset_index(drop=True)
+    return (
+        out[keys + [period, "code"] + values]
+        .sort_values(keys + [period, "code"])
+        .reset_index(drop=True)
+    )

@@ -44,5 +44,7 @@ def harmonise_income(raw: pd.DataFrame, code_map: pd.DataFrame) -> pd.DataFrame:
     h["declarations"] = h.declarations.astype("Int64")
     h["residents"] = h.residents.astype("Int64")
     h["net_taxable_income"] = h.net_taxable_income.astype("float64")
-    h["average_per_declaration"] = (h.net_taxable_income / h.declarations.astype("float64")).astype("float64")
+    h["average_per_declaration"] = (h.net_taxable_income / h.declarations.astype("float64")).astype(
+        "float64"
+    )
     return INCOME.conform(h.drop(columns="geo_period"))

@@ -18,7 +18,14 @@ from barometer.schema import TableSchema
 
 POPULATION = TableSchema(
     name="population",
-    columns={"year": "int", "code": "str", "men": "int", "women": "int", "total": "int", "source": "str"},
+    columns={
+        "year": "int",
+        "code": "str",
+        "men": "int",
+        "women": "int",
+        "total": "int",
+        "source": "str",
+    },
     key=("year", "code"),
     doc="population on 1 January on the 2025 geography; only complete sums; men/women NA where unpublished",
 )

@@ -19,7 +19,9 @@ _SNAKE = re.compile(r"[a-z][a-z0-9_]*")
 
 KINDS = {
     "str": pd.api.types.is_string_dtype,
-    "int": lambda s: pd.api.types.is_integer_dtype(s) and not isinstance(s.dtype, pd.CategoricalDtype),
+    "int": lambda s: (
+        pd.api.types.is_integer_dtype(s) and not isinstance(s.dtype, pd.CategoricalDtype)
+    ),
     "float": pd.api.types.is_float_dtype,
     "bool": pd.api.types.is_bool_dtype,
     "category": lambda s: isinstance(s.dtype, pd.CategoricalDtype),
@@ -36,7 +38,9 @@ class TableSchema:
     sort: tuple[str, ...] | None = None
     doc: str = ""
 
-    def validate(self, df: pd.DataFrame, *, check_sort: bool = True, check_key: bool = True) -> pd.DataFrame:
+    def validate(
+        self, df: pd.DataFrame, *, check_sort: bool = True, check_key: bool = True
+    ) -> pd.DataFrame:
         """Check columns, kinds, key uniqueness and order; return ``df`` unchanged."""
         cols = list(df.columns)
         if cols != list(self.columns):
@@ -47,7 +51,9 @@ class TableSchema:
             if not _SNAKE.fullmatch(col):
                 raise BuildError(f"table {self.name}: column '{col}' is not snake_case")
             if not KINDS[kind](df[col]):
-                raise BuildError(f"table {self.name}: column '{col}' should be {kind}, is {df[col].dtype}")
+                raise BuildError(
+                    f"table {self.name}: column '{col}' should be {kind}, is {df[col].dtype}"
+                )
         if check_key and self.key:
             dup = df.duplicated(list(self.key))
             if dup.any():

@@ -24,27 +24,38 @@ QUANTIZATION = 1e5
 SLIVER_DEG2 = 5e-4
 """Interior rings smaller than this (≈ 3.5 km²) are dissolve artefacts, not enclaves."""
 
-LAYERS = {"municipalities": "municipality", "arrondissements": "arrondissement", "provinces": "province", "regions": "region"}
+LAYERS = {
+    "municipalities": "municipality",
+    "arrondissements": "arrondissement",
+    "provinces": "province",
+    "regions": "region",
+}
 
 
 def _drop_slivers(g: shapely.Geometry) -> shapely.Geometry:
     polys = list(g.geoms) if g.geom_type == "MultiPolygon" else [g]
     kept = [
-        shapely.Polygon(p.exterior, [r for r in p.interiors if shapely.Polygon(r).area >= SLIVER_DEG2])
+        shapely.Polygon(
+            p.exterior, [r for r in p.interiors if shapely.Polygon(r).area >= SLIVER_DEG2]
+        )
         for p in polys
         if p.area >= SLIVER_DEG2 / 50 or len(polys) == 1
     ]
     return kept[0] if len(kept) == 1 else shapely.MultiPolygon(kept)
 
 
-def dissolve(geoms: dict[str, shapely.Geometry], entities: pd.DataFrame) -> dict[str, dict[str, shapely.Geometry]]:
+def dissolve(
+    geoms: dict[str, shapely.Geometry], entities: pd.DataFrame
+) -> dict[str, dict[str, shapely.Geometry]]:
     """Geometries per layer: municipalities as given, higher levels as unions of their members."""
     munis = entities[entities.level == "municipality"].set_index("code")
     layers: dict[str, dict[str, shapely.Geometry]] = {"municipalities": dict(geoms)}
     for layer, level in list(LAYERS.items())[1:]:
         groups = munis.groupby(level).groups
         layers[layer] = {
-            code: _drop_slivers(shapely.union_all([geoms[m] for m in members])) for code, members in sorted(groups.items()) if code
+            code: _drop_slivers(shapely.union_all([geoms[m] for m in members]))
+            for code, members in sorted(groups.items())
+            if code
         }
     return layers
 
@@ -55,15 +66,23 @@ def build_topology(geoms: dict[str, shapely.Geometry], entities: pd.DataFrame) -
     # d3-geo (Vega's renderer) reads rings on the sphere: exteriors must run clockwise, or a
     # polygon is taken as "everything but" its outline and fills the whole map
     features = [
-        {"type": "Feature", "properties": {"layer": layer, "code": code}, "geometry": mapping(shapely.orient_polygons(g, exterior_cw=True))}
+        {
+            "type": "Feature",
+            "properties": {"layer": layer, "code": code},
+            "geometry": mapping(shapely.orient_polygons(g, exterior_cw=True)),
+        }
         for layer, items in layers.items()
         for code, g in items.items()
     ]
     # the source is already generalised (GISCO 1:1M, ~17k points): quantise, do not simplify
-    topo = topojson.Topology({"type": "FeatureCollection", "features": features}, prequantize=QUANTIZATION)
+    topo = topojson.Topology(
+        {"type": "FeatureCollection", "features": features}, prequantize=QUANTIZATION
+    )
     doc = json.loads(topo.to_json())
     (collection,) = doc["objects"].values()
-    objects: dict[str, dict] = {layer: {"type": "GeometryCollection", "geometries": []} for layer in LAYERS}
+    objects: dict[str, dict] = {
+        layer: {"type": "GeometryCollection", "geometries": []} for layer in LAYERS
+    }
     for geom in collection["geometries"]:
         props = geom.pop("properties")
         geom["id"] = props["code"]

@@ -31,8 +31,20 @@ def read_boundaries(path: Path, codes_2025: set[str]) -> dict[str, shapely.Geome
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataError(Problem(name, exc.lineno, "-", "valid JSON", exc.msg)) from None
-    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
-        raise DataError(Problem(name, 1, "type", "a GeoJSON FeatureCollection", repr(doc.get("type") if isinstance(doc, dict) else doc)[:60]))
+    if (
+        not isinstance(doc, dict)
+        or doc.get("type") != "FeatureCollection"
+        or not isinstance(doc.get("features"), list)
+    ):
+        raise DataError(
+            Problem(
+                name,
+                1,
+                "type",
+                "a GeoJSON FeatureCollection",
+                repr(doc.get("type") if isinstance(doc, dict) else doc)[:60],
+            )
+        )
     problems: list[Problem] = []
     geoms: dict[str, shapely.Geometry] = {}
     for i, feat in enumerate(doc["features"]):
@@ -40,17 +52,33 @@ def read_boundaries(path: Path, codes_2025: set[str]) -> dict[str, shapely.Geome
         props = feat.get("properties") or {}
         code = props.get("nis")
         if not (isinstance(code, str) and _CODE.fullmatch(code)):
-            problems.append(Problem(name, 1, f"{where}.properties.nis", "a 5-digit REFNIS code", repr(code)))
+            problems.append(
+                Problem(name, 1, f"{where}.properties.nis", "a 5-digit REFNIS code", repr(code))
+            )
             continue
         if code not in codes_2025:
-            problems.append(Problem(name, 1, f"{where}.properties.nis", "a 2025 municipality code", code))
+            problems.append(
+                Problem(name, 1, f"{where}.properties.nis", "a 2025 municipality code", code)
+            )
             continue
         if code in geoms:
-            problems.append(Problem(name, 1, f"{where}.properties.nis", "each municipality once", f"{code} again"))
+            problems.append(
+                Problem(
+                    name, 1, f"{where}.properties.nis", "each municipality once", f"{code} again"
+                )
+            )
             continue
         geom = feat.get("geometry") or {}
         if geom.get("type") not in POLYGONAL:
-            problems.append(Problem(name, 1, f"{where}.geometry", "a Polygon or MultiPolygon", repr(geom.get("type"))))
+            problems.append(
+                Problem(
+                    name,
+                    1,
+                    f"{where}.geometry",
+                    "a Polygon or MultiPolygon",
+                    repr(geom.get("type")),
+                )
+            )
             continue
         try:
             g = shape(geom)
@@ -58,11 +86,27 @@ def read_boundaries(path: Path, codes_2025: set[str]) -> dict[str, shapely.Geome
             problems.append(Problem(name, 1, f"{where}.geometry", "valid coordinates", str(exc)))
             continue
         if g.is_empty or not g.is_valid:
-            problems.append(Problem(name, 1, f"{where}.geometry", f"a valid polygon for {code}", shapely.is_valid_reason(g)))
+            problems.append(
+                Problem(
+                    name,
+                    1,
+                    f"{where}.geometry",
+                    f"a valid polygon for {code}",
+                    shapely.is_valid_reason(g),
+                )
+            )
             continue
         geoms[code] = g
     for code in sorted(codes_2025 - set(geoms)):
-        problems.append(Problem(name, 1, "features", f"a geometry for every 2025 municipality, including {code}", "none"))
+        problems.append(
+            Problem(
+                name,
+                1,
+                "features",
+                f"a geometry for every 2025 municipality, including {code}",
+                "none",
+            )
+        )
     if problems:
         raise DataError(problems)
     return dict(sorted(geoms.items()))

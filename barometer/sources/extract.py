@@ -40,7 +40,12 @@ SUBSET_OF_RIS = ("gpmi", "spi")
 
 RAW_EXTRACT = TableSchema(
     name="raw_extract",
-    columns={"measure": "str", "month": "str", "code": "str", **{c: "int" for c in COUNT_COLUMNS}},
+    columns={
+        "measure": "str",
+        "month": "str",
+        "code": "str",
+        **dict.fromkeys(COUNT_COLUMNS, "int"),
+    },
     key=("measure", "month", "code"),
     doc="the extract as validated: code valid in the month; counts nullable (NA = no claim)",
 )
@@ -78,7 +83,15 @@ def read_meta(path: Path) -> ExtractMeta:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DataError(Problem(name, data.count(b"\n", 0, exc.start) + 1, "-", "UTF-8 JSON", "bytes that are not UTF-8")) from None
+        raise DataError(
+            Problem(
+                name,
+                data.count(b"\n", 0, exc.start) + 1,
+                "-",
+                "UTF-8 JSON",
+                "bytes that are not UTF-8",
+            )
+        ) from None
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -91,10 +104,20 @@ def read_meta(path: Path) -> ExtractMeta:
         value = doc.get(key)
         line = _line_of(text, key)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            problems.append(Problem(name, line, key, f"a {kind.__name__}", "nothing" if value is None else repr(value)))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    key,
+                    f"a {kind.__name__}",
+                    "nothing" if value is None else repr(value),
+                )
+            )
             return None
         if pattern is not None and not pattern.fullmatch(value):
-            problems.append(Problem(name, line, key, f"a value like {pattern.pattern}", repr(value)))
+            problems.append(
+                Problem(name, line, key, f"a value like {pattern.pattern}", repr(value))
+            )
             return None
         return value
 
@@ -107,19 +130,52 @@ def read_meta(path: Path) -> ExtractMeta:
     stable = need("stable_after_months", dict)
     if isinstance(measures, dict):
         for m, labels in measures.items():
-            if not (isinstance(labels, dict) and all(isinstance(labels.get(lang), str) for lang in ("nl", "fr", "de", "en"))):
-                problems.append(Problem(name, _line_of(text, m), f"measures.{m}", "labels in nl, fr, de and en", repr(labels)))
+            if not (
+                isinstance(labels, dict)
+                and all(isinstance(labels.get(lang), str) for lang in ("nl", "fr", "de", "en"))
+            ):
+                problems.append(
+                    Problem(
+                        name,
+                        _line_of(text, m),
+                        f"measures.{m}",
+                        "labels in nl, fr, de and en",
+                        repr(labels),
+                    )
+                )
     if isinstance(stable, dict) and isinstance(measures, dict):
         for m in measures:
             v = stable.get(m)
             if not (isinstance(v, int) and not isinstance(v, bool) and v >= 1):
                 problems.append(
-                    Problem(name, _line_of(text, "stable_after_months"), f"stable_after_months.{m}", "a whole number of months ≥ 1", repr(v))
+                    Problem(
+                        name,
+                        _line_of(text, "stable_after_months"),
+                        f"stable_after_months.{m}",
+                        "a whole number of months ≥ 1",
+                        repr(v),
+                    )
                 )
     if first and last and first > last:
-        problems.append(Problem(name, _line_of(text, "last_month"), "last_month", f"a month after first_month {first}", last))
+        problems.append(
+            Problem(
+                name,
+                _line_of(text, "last_month"),
+                "last_month",
+                f"a month after first_month {first}",
+                last,
+            )
+        )
     if last and extract_date and last >= extract_date[:7]:
-        problems.append(Problem(name, _line_of(text, "last_month"), "last_month", f"a month before the extract date {extract_date}", last))
+        problems.append(
+            Problem(
+                name,
+                _line_of(text, "last_month"),
+                "last_month",
+                f"a month before the extract date {extract_date}",
+                last,
+            )
+        )
     if problems:
         raise DataError(problems)
     return ExtractMeta(
@@ -143,7 +199,9 @@ def read_extract(path: Path, meta: ExtractMeta, code_map: pd.DataFrame) -> pd.Da
     month_ok = df.month.str.fullmatch(_MONTH.pattern)
     col.where(~month_ok, "month", "a month YYYY-MM", df.month)
     col.where(
-        month_ok & ((df.month < meta.first_month) | (df.month > meta.last_month)) & (df.month < meta.extract_month),
+        month_ok
+        & ((df.month < meta.first_month) | (df.month > meta.last_month))
+        & (df.month < meta.extract_month),
         "month",
         f"a month of the extract period {meta.first_month} … {meta.last_month}",
         df.month,
@@ -167,16 +225,28 @@ def read_extract(path: Path, meta: ExtractMeta, code_map: pd.DataFrame) -> pd.Da
         "a code valid in that month",
         df.nis + " (valid " + frm.fillna("") + " … " + to.fillna("") + ") in " + df.month,
     )
-    col.where(df.nis == HERSTAPPE, "nis", "no row for Herstappe (73028 has no OCMW/CPAS of its own)", df.nis)
+    col.where(
+        df.nis == HERSTAPPE,
+        "nis",
+        "no row for Herstappe (73028 has no OCMW/CPAS of its own)",
+        df.nis,
+    )
     for c in COUNT_COLUMNS:
-        col.where(~df[c].str.fullmatch(r"\d*"), c, "a non-negative whole number or an empty cell", df[c])
+        col.where(
+            ~df[c].str.fullmatch(r"\d*"), c, "a non-negative whole number or an empty cell", df[c]
+        )
     col.raise_if_any()
 
     empty = df[COUNT_COLUMNS] == ""
     no_total = empty["total"]
     partly = empty.any(axis=1) & ~empty.all(axis=1)
     first_gap = empty.idxmax(axis=1).where(~no_total, (~empty).idxmax(axis=1))
-    col.where(partly, "-", "a row either fully empty (no claim) or fully filled", "a partly empty row (first odd cell: " + first_gap + ")")
+    col.where(
+        partly,
+        "-",
+        "a row either fully empty (no claim) or fully filled",
+        "a partly empty row (first odd cell: " + first_gap + ")",
+    )
     col.where(
         df.duplicated(["measure", "month", "nis"]),
         "nis",
@@ -189,7 +259,12 @@ def read_extract(path: Path, meta: ExtractMeta, code_map: pd.DataFrame) -> pd.Da
     for group, cols in GROUPS.items():
         s = counts[cols].sum(axis=1, min_count=1)
         bad = counts.total.notna() & (s != counts.total)
-        col.where(bad, cols[-1], f"the {group} breakdown ({' + '.join(cols)}) to sum to total", "a sum of " + s.astype(str) + " for a total of " + counts.total.astype(str))
+        col.where(
+            bad,
+            cols[-1],
+            f"the {group} breakdown ({' + '.join(cols)}) to sum to total",
+            "a sum of " + s.astype(str) + " for a total of " + counts.total.astype(str),
+        )
     out = pd.concat([df[["measure", "month"]], df.nis.rename("code"), counts], axis=1)
     _check_subsets(col, out)
     col.raise_if_any()
@@ -211,5 +286,8 @@ def _check_subsets(col: Collector, out: pd.DataFrame) -> None:
             mask = pd.Series(rows, index=part.index)
             first_col = over[rows].idxmax(axis=1).to_numpy()
             found = pd.Series("", index=part.index)
-            found[mask] = [f"{c} {keyed.loc[k, c]} > ris {base.loc[k, c]}" for k, c in zip(keyed.index[rows], first_col, strict=True)]
+            found[mask] = [
+                f"{c} {keyed.loc[k, c]} > ris {base.loc[k, c]}"
+                for k, c in zip(keyed.index[rows], first_col, strict=True)
+            ]
             col.where(mask, "-", f"{m} ≤ ris in every cell (a subset of ris)", found)

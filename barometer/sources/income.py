@@ -26,7 +26,13 @@ COLUMNS = {
 
 RAW_INCOME = TableSchema(
     name="raw_income",
-    columns={"year": "int", "code": "str", "net_taxable_income": "float", "declarations": "int", "residents": "int"},
+    columns={
+        "year": "int",
+        "code": "str",
+        "net_taxable_income": "float",
+        "declarations": "int",
+        "residents": "int",
+    },
     key=("year", "code"),
     doc="income year, code of the 2019-2024 set; EUR total net taxable income; declarations with non-zero income; NA = '*'",
 )
@@ -38,31 +44,67 @@ def read_income(path: Path, code_map: pd.DataFrame) -> pd.DataFrame:
     """Read and validate the fiscal workbook; return RAW_INCOME."""
     name = display_name(path)
     try:
-        df = pd.read_excel(path, engine="calamine", dtype=str, keep_default_na=False, na_filter=False)
+        df = pd.read_excel(
+            path, engine="calamine", dtype=str, keep_default_na=False, na_filter=False
+        )
     except Exception as exc:  # calamine raises its own error types for non-xlsx input
-        raise DataError(Problem(name, 0, "-", "an xlsx workbook", f"unreadable data ({type(exc).__name__}: {exc})")) from None
+        raise DataError(
+            Problem(
+                name, 0, "-", "an xlsx workbook", f"unreadable data ({type(exc).__name__}: {exc})"
+            )
+        ) from None
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
         raise DataError(
-            [Problem(name, 1, c, f"a column '{c}'", f"no such column (header: {', '.join(map(str, df.columns[:8]))}, …)") for c in missing]
+            [
+                Problem(
+                    name,
+                    1,
+                    c,
+                    f"a column '{c}'",
+                    f"no such column (header: {', '.join(map(str, df.columns[:8]))}, …)",
+                )
+                for c in missing
+            ]
         )
     if df.empty:
         raise DataError(Problem(name, 2, "-", "at least one data row", "only a header"))
     df.index = pd.RangeIndex(2, 2 + len(df))
     df = df[list(COLUMNS)].astype(str)
     col = Collector(name)
-    col.where(~df.CD_YEAR.str.fullmatch(r"20\d\d"), "CD_YEAR", "an income year like 2020", df.CD_YEAR)
-    col.where(~df.CD_MUNTY_REFNIS.str.fullmatch(NIS), "CD_MUNTY_REFNIS", "a 5-digit REFNIS code", df.CD_MUNTY_REFNIS)
+    col.where(
+        ~df.CD_YEAR.str.fullmatch(r"20\d\d"), "CD_YEAR", "an income year like 2020", df.CD_YEAR
+    )
+    col.where(
+        ~df.CD_MUNTY_REFNIS.str.fullmatch(NIS),
+        "CD_MUNTY_REFNIS",
+        "a 5-digit REFNIS code",
+        df.CD_MUNTY_REFNIS,
+    )
     for c in ("MS_TOT_NET_TAXABLE_INC", "MS_NBR_NON_ZERO_INC", "MS_TOT_RESIDENTS"):
         pattern = _NUMBER if c == "MS_TOT_NET_TAXABLE_INC" else r"\d+(\.0+)?"
         ok = df[c].str.fullmatch(pattern) | (df[c] == "*")
-        what = "a non-negative amount or '*'" if c == "MS_TOT_NET_TAXABLE_INC" else "a non-negative whole number or '*'"
+        what = (
+            "a non-negative amount or '*'"
+            if c == "MS_TOT_NET_TAXABLE_INC"
+            else "a non-negative whole number or '*'"
+        )
         col.where(~ok, c, what, df[c])
     col.raise_if_any()
     # the file uses the 2019-2024 (581) codes for every year, back-cast to 2005
     set_2019 = code_map[(code_map.valid_from <= "2019-01") & ("2019-01" <= code_map.valid_to)].code
-    col.where(~df.CD_MUNTY_REFNIS.isin(set_2019), "CD_MUNTY_REFNIS", "a municipality code of the 2019-2024 set", df.CD_MUNTY_REFNIS)
-    col.where(df.duplicated(["CD_YEAR", "CD_MUNTY_REFNIS"]), "CD_MUNTY_REFNIS", "one row per year and code", df.CD_MUNTY_REFNIS)
+    col.where(
+        ~df.CD_MUNTY_REFNIS.isin(set_2019),
+        "CD_MUNTY_REFNIS",
+        "a municipality code of the 2019-2024 set",
+        df.CD_MUNTY_REFNIS,
+    )
+    col.where(
+        df.duplicated(["CD_YEAR", "CD_MUNTY_REFNIS"]),
+        "CD_MUNTY_REFNIS",
+        "one row per year and code",
+        df.CD_MUNTY_REFNIS,
+    )
     col.raise_if_any()
 
     def num(c: str) -> pd.Series:

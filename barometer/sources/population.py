@@ -38,8 +38,12 @@ def _valid_on_1_january(code_map: pd.DataFrame, years: pd.Series, codes: pd.Seri
     return frm.notna() & (frm <= month) & (month <= to)
 
 
-def _check_common(col: Collector, df: pd.DataFrame, code_map: pd.DataFrame, counts: list[str]) -> pd.Series:
-    col.where(~df.year_1jan.str.fullmatch(r"(19|20)\d\d"), "year_1jan", "a year like 2021", df.year_1jan)
+def _check_common(
+    col: Collector, df: pd.DataFrame, code_map: pd.DataFrame, counts: list[str]
+) -> pd.Series:
+    col.where(
+        ~df.year_1jan.str.fullmatch(r"(19|20)\d\d"), "year_1jan", "a year like 2021", df.year_1jan
+    )
     col.where(~df.nis_code.str.fullmatch(NIS), "nis_code", "a 5-digit REFNIS code", df.nis_code)
     for c in counts:
         col.where(~df[c].str.fullmatch(DIGITS), c, "a non-negative whole number", df[c])
@@ -50,8 +54,18 @@ def _check_codes(col: Collector, muni: pd.DataFrame, code_map: pd.DataFrame) -> 
     known = muni.nis_code.isin(code_map.code)
     col.where(~known, "nis_code", "a known municipality code", muni.nis_code)
     valid = _valid_on_1_january(code_map, muni.year_1jan, muni.nis_code)
-    col.where(known & ~valid, "nis_code", "a code valid on 1 January of year_1jan", muni.nis_code + " in " + muni.year_1jan)
-    col.where(muni.duplicated(["year_1jan", "nis_code"]), "nis_code", "one row per year and code", muni.nis_code)
+    col.where(
+        known & ~valid,
+        "nis_code",
+        "a code valid on 1 January of year_1jan",
+        muni.nis_code + " in " + muni.year_1jan,
+    )
+    col.where(
+        muni.duplicated(["year_1jan", "nis_code"]),
+        "nis_code",
+        "one row per year and code",
+        muni.nis_code,
+    )
 
 
 def _frame(df: pd.DataFrame, *, men: bool) -> pd.DataFrame:
@@ -71,7 +85,9 @@ def _frame(df: pd.DataFrame, *, men: bool) -> pd.DataFrame:
 def read_population_long(path: Path, code_map: pd.DataFrame) -> pd.DataFrame:
     """Statbel 1992-2021 long file: check sexes add up and municipalities add up to Belgium."""
     name = display_name(path)
-    df = read_table(path, required=["year_1jan", "nis_code", "level", "name", "men", "women", "total"])
+    df = read_table(
+        path, required=["year_1jan", "nis_code", "level", "name", "men", "women", "total"]
+    )
     col = Collector(name)
     ok = _check_common(col, df, code_map, ["men", "women", "total"])
     col.where(~df.level.isin(LEVELS), "level", f"one of {', '.join(sorted(LEVELS))}", df.level)
@@ -111,7 +127,12 @@ def read_population_brussels(path: Path, code_map: pd.DataFrame, year: int = 202
     col = Collector(name)
     ok = _check_common(col, df, code_map, ["men", "women", "total"])
     col.raise_if_any()
-    col.where(~df.nis_code.str.startswith("21"), "nis_code", "a Brussels municipality code (21xxx)", df.nis_code)
+    col.where(
+        ~df.nis_code.str.startswith("21"),
+        "nis_code",
+        "a Brussels municipality code (21xxx)",
+        df.nis_code,
+    )
     men, women, total = (df[c].astype("int64") for c in ("men", "women", "total"))
     col.where(men + women != total, "total", "men + women", df.total)
     _check_codes(col, df[ok], code_map)

@@ -80,7 +80,12 @@ def read_refnis(path: Path) -> pd.DataFrame:
         },
         index=df.index,
     )
-    col.where(out.duplicated(["code", "valid_from"]), "CD_REFNIS", "one row per code and start date", out.code)
+    col.where(
+        out.duplicated(["code", "valid_from"]),
+        "CD_REFNIS",
+        "one row per code and start date",
+        out.code,
+    )
     col.raise_if_any()
     return REFNIS.conform(out)
 

@@ -56,6 +56,8 @@ class Inputs:
     sources: tuple[Source, ...]
     paths: dict[str, Path]
     sha256: dict[str, str]
+    mismatches: tuple[Problem, ...] = ()
+    """Files whose sha256 differs from the pinned one: reported with the content problems."""
 
     def path(self, source_id: str) -> Path:
         return self.paths[source_id]
@@ -93,7 +95,9 @@ def load_registry(path: Path) -> tuple[Source, ...]:
         if missing:
             continue
         if entry["format"] not in FORMATS:
-            problems.append(Problem(name, line, "format", f"one of {', '.join(FORMATS)}", repr(entry["format"])))
+            problems.append(
+                Problem(name, line, "format", f"one of {', '.join(FORMATS)}", repr(entry["format"]))
+            )
         sha = entry.get("sha256")
         if sha is not None and not (isinstance(sha, str) and _SHA.fullmatch(sha)):
             problems.append(Problem(name, line, "sha256", "64 lowercase hex digits", repr(sha)))
@@ -119,28 +123,45 @@ def sha256_of(path: Path) -> str:
 
 
 def resolve(cfg: Config, registry: tuple[Source, ...] | None = None) -> Inputs:
-    """Find every input in the data directories (first match wins) and check pinned hashes."""
+    """Find every input in the data directories (first match wins) and check pinned hashes.
+
+    A missing file raises at once; a hash mismatch is kept in ``Inputs.mismatches`` so that the
+    file's content is still validated and every problem is listed in one run.
+    """
     sources = registry if registry is not None else load_registry(cfg.sources_toml)
     if not cfg.data_dirs:
-        raise ConfigError("Config value 'data_dirs': expected at least one data directory, found none")
+        raise ConfigError(
+            "Config value 'data_dirs': expected at least one data directory, found none"
+        )
     found: dict[str, Path] = {}
     hashes: dict[str, str] = {}
     problems: list[Problem] = []
+    mismatches: list[Problem] = []
     toml_name = display_name(cfg.sources_toml)
-    lines = _entry_lines(cfg.sources_toml.read_text(encoding="utf-8")) if cfg.sources_toml.exists() else []
+    lines = (
+        _entry_lines(cfg.sources_toml.read_text(encoding="utf-8"))
+        if cfg.sources_toml.exists()
+        else []
+    )
     for i, src in enumerate(sources):
         candidates = [d / src.file for d in cfg.data_dirs]
         path = next((p for p in candidates if p.is_file()), None)
         if path is None:
             tried = ", ".join(str(d) for d in cfg.data_dirs)
             problems.append(
-                Problem(src.file, 0, "-", f"the input '{src.id}' in one of: {tried}", "no such file (run `python build.py fetch`)")
+                Problem(
+                    src.file,
+                    0,
+                    "-",
+                    f"the input '{src.id}' in one of: {tried}",
+                    "no such file (run `python build.py fetch`)",
+                )
             )
             continue
         digest = sha256_of(path)
         if src.sha256 is not None and digest != src.sha256:
             line = lines[i] if i < len(lines) else 0
-            problems.append(
+            mismatches.append(
                 Problem(
                     toml_name,
                     line,
@@ -153,4 +174,4 @@ def resolve(cfg: Config, registry: tuple[Source, ...] | None = None) -> Inputs:
         hashes[src.id] = digest
     if problems:
         raise DataError(problems)
-    return Inputs(sources=sources, paths=found, sha256=hashes)
+    return Inputs(sources=sources, paths=found, sha256=hashes, mismatches=tuple(mismatches))

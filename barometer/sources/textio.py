@@ -93,7 +93,9 @@ def read_bytes(path: Path) -> bytes:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise DataError(Problem(name, 0, "-", "a readable file", f"{exc.strerror or exc}")) from None
+        raise DataError(
+            Problem(name, 0, "-", "a readable file", f"{exc.strerror or exc}")
+        ) from None
     if not path.name.endswith(".gz"):
         return data
     out = io.BytesIO()
@@ -112,7 +114,13 @@ def read_bytes(path: Path) -> bytes:
         if not dec.eof:
             line = out.getvalue().count(b"\n") + 1
             raise DataError(
-                Problem(name, line, "-", "a complete gzip stream", "a truncated file (the stream ends early)")
+                Problem(
+                    name,
+                    line,
+                    "-",
+                    "a complete gzip stream",
+                    "a truncated file (the stream ends early)",
+                )
             )
         rest = dec.unused_data
     return out.getvalue()
@@ -127,14 +135,18 @@ def decode_utf8(data: bytes, name: str, sep: str | None = None) -> str:
         column = "-"
         if sep is not None:
             start = data.rfind(b"\n", 0, exc.start) + 1
-            header = data.split(b"\n", 1)[0].decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r")
+            header = (
+                data.split(b"\n", 1)[0].decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r")
+            )
             names = header.split(sep)
             index = data.count(sep.encode(), start, exc.start)
             if index < len(names):
                 column = names[index]
         bad = data[exc.start : exc.start + 4]
         raise DataError(
-            Problem(name, line, column, "UTF-8 text", f"the byte(s) {bad!r} (not UTF-8; is it Latin-1?)")
+            Problem(
+                name, line, column, "UTF-8 text", f"the byte(s) {bad!r} (not UTF-8; is it Latin-1?)"
+            )
         ) from None
     return text.removeprefix("\ufeff")
 
@@ -160,16 +172,30 @@ def check_header(
     required = list(required)
     for col in required:
         if col not in header:
-            problems.append(Problem(name, 1, col, f"a column '{col}'", f"no such column (header: {shown})"))
+            problems.append(
+                Problem(name, 1, col, f"a column '{col}'", f"no such column (header: {shown})")
+            )
     if exact:
         for col in header:
             if col not in required:
                 problems.append(
-                    Problem(name, 1, col, f"only the columns {', '.join(required)}", f"an extra column '{col}'")
+                    Problem(
+                        name,
+                        1,
+                        col,
+                        f"only the columns {', '.join(required)}",
+                        f"an extra column '{col}'",
+                    )
                 )
         if not problems and list(header) != required:
             problems.append(
-                Problem(name, 1, "-", f"the columns in the order {', '.join(required)}", f"the order {shown}")
+                Problem(
+                    name,
+                    1,
+                    "-",
+                    f"the columns in the order {', '.join(required)}",
+                    f"the order {shown}",
+                )
             )
     if problems:
         raise DataError(problems)
@@ -210,7 +236,9 @@ def read_table(
             raise DataError(
                 Problem(name, int(m.group(2)), "-", f"{m.group(1)} fields", f"{m.group(3)} fields")
             ) from None
-        raise DataError(Problem(name, 0, "-", "well-formed delimited text", str(exc).strip())) from None
+        raise DataError(
+            Problem(name, 0, "-", "well-formed delimited text", str(exc).strip())
+        ) from None
     df.index = pd.RangeIndex(2, 2 + len(df))
     if df.empty:
         raise DataError(Problem(name, 2, "-", "at least one data row", "only a header"))

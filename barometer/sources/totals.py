@@ -16,7 +16,19 @@ import pandas as pd
 from barometer.schema import TableSchema
 from barometer.sources.textio import NIS, Collector, display_name, read_table
 
-COLUMNS = ["level", "geo_name", "geo_nis", "period", "period_type", "measure", "value", "unit", "source_url", "publisher", "note"]
+COLUMNS = [
+    "level",
+    "geo_name",
+    "geo_nis",
+    "period",
+    "period_type",
+    "measure",
+    "value",
+    "unit",
+    "source_url",
+    "publisher",
+    "note",
+]
 LEVELS = ("country", "region", "province")
 PERSON_UNITS = {"persons": 1.0, "thousand persons": 1000.0}
 ANNUAL_AVERAGE = "annual_average_of_monthly_counts"
@@ -49,11 +61,21 @@ def read_published_totals(path: Path, entity_codes: set[str]) -> pd.DataFrame:
     col = Collector(name)
     col.where(~df.level.isin(LEVELS), "level", f"one of {', '.join(LEVELS)}", df.level)
     col.where(~df.geo_nis.str.fullmatch(NIS), "geo_nis", "a 5-digit REFNIS code", df.geo_nis)
-    col.where(df.geo_nis.str.fullmatch(NIS) & ~df.geo_nis.isin(entity_codes), "geo_nis", "the code of Belgium, a region or a province", df.geo_nis)
+    col.where(
+        df.geo_nis.str.fullmatch(NIS) & ~df.geo_nis.isin(entity_codes),
+        "geo_nis",
+        "the code of Belgium, a region or a province",
+        df.geo_nis,
+    )
     value = pd.to_numeric(df.value, errors="coerce")
     col.where(value.isna() | (value < 0), "value", "a non-negative number", df.value)
     col.where(~df.period.str.match(r"\d{4}"), "period", "a period starting with a year", df.period)
-    col.where(~df.source_url.str.startswith("http"), "source_url", "the URL of the publication", df.source_url)
+    col.where(
+        ~df.source_url.str.startswith("http"),
+        "source_url",
+        "the URL of the publication",
+        df.source_url,
+    )
     col.raise_if_any()
     factor = df.unit.map(PERSON_UNITS)
     out = pd.DataFrame(

@@ -1,0 +1,37 @@
+# One entry point for people and CI. Every target works on a fresh machine with Python 3.11+.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: site setup test lint check fetch serve clean
+
+## site: set up the virtual environment (if needed) and build the site into site/
+site: setup
+	$(BIN)/python build.py
+
+## setup: create .venv and install the project with its development tools
+setup: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+## test: run the whole test suite (the command CI runs)
+test: setup
+	$(BIN)/python -m pytest -n auto
+
+## lint: ruff check and format check
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+## check: validate every input
+check: setup
+	$(BIN)/python build.py check
+
+## fetch: download missing inputs into data/raw/
+fetch: setup
+	$(BIN)/python build.py fetch
+
+clean:
+	rm -rf site data/cache
