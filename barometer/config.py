@@ -31,7 +31,8 @@ class Config:
     """Where the built site goes (swapped in atomically at the end of a build)."""
 
     cache_dir: Path = paths.CACHE
-    """Parquet cache of validated canonical tables, keyed on input hashes and code version."""
+    """Parquet cache of validated canonical tables, keyed on input hashes and code version
+    (env ``BAROMETER_CACHE_DIR`` overrides ``data/cache/``)."""
 
     use_cache: bool = True
     """Read and write the cache (``--no-cache`` turns it off)."""
@@ -91,7 +92,7 @@ def load_config(
         data_dirs=default_data_dirs(data),
         target_data_dir=data if data is not None else paths.RAW,
         site_dir=site if site is not None else paths.SITE,
-        cache_dir=cache_dir if cache_dir is not None else paths.CACHE,
+        cache_dir=cache_dir or Path(os.environ.get("BAROMETER_CACHE_DIR") or paths.CACHE),
         use_cache=True if use_cache is None else use_cache,
         strict=bool(strict),
         base_url=base_url or "/",
