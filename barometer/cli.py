@@ -161,6 +161,29 @@ def check_cmd(cfg: Config) -> int:
     return 0
 
 
+@main.command("export")
+@common_options
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file: .csv or .parquet.",
+)
+@run
+def export_cmd(cfg: Config, out: Path) -> int:
+    """Write the whole published indicator table (CSV or Parquet, by the extension)."""
+    from barometer.canonical import load_canonical
+    from barometer.export import with_names, write_table
+    from barometer.indicators import compute_indicators
+
+    canon = load_canonical(cfg)
+    table = with_names(compute_indicators(canon).table, canon.entities)
+    write_table(table, out)
+    log.info("exported %d rows to %s", len(table), out)
+    return 0
+
+
 @main.command("fetch")
 @common_options
 @click.option(

@@ -97,7 +97,9 @@ def last_published_months(meta: ExtractMeta) -> dict[str, str]:
     """Per measure, the newest month that is at least ``stable_after_months`` old at extraction."""
     extract = month_index(meta.extract_month)
     last = month_index(meta.last_month)
-    return {m: month_label(min(last, extract - s)) for m, s in sorted(meta.stable_after_months.items())}
+    return {
+        m: month_label(min(last, extract - s)) for m, s in sorted(meta.stable_after_months.items())
+    }
 
 
 # --- the internal wide frame --------------------------------------------------------------------
@@ -116,10 +118,14 @@ class Frames:
 def _population_by_year(population: pd.DataFrame, codes: list[str], years: range) -> pd.DataFrame:
     """(code, year) → population of that year, else of the latest earlier year (with the year used)."""
     want = pd.DataFrame([(c, y) for c in codes for y in years], columns=["code", "year"])
-    have = population[["code", "year", "total"]].rename(columns={"year": "pop_year", "total": "pop"})
+    have = population[["code", "year", "total"]].rename(
+        columns={"year": "pop_year", "total": "pop"}
+    )
     want = want.sort_values("year")
     have = have.sort_values("pop_year")
-    out = pd.merge_asof(want, have, left_on="year", right_on="pop_year", by="code", direction="backward")
+    out = pd.merge_asof(
+        want, have, left_on="year", right_on="pop_year", by="code", direction="backward"
+    )
     out["pop"] = out["pop"].astype("float64")
     return out
 
@@ -127,9 +133,18 @@ def _population_by_year(population: pd.DataFrame, codes: list[str], years: range
 def _municipal_monthly(canon: Canonical, last_month: dict[str, str]) -> pd.DataFrame:
     wide = canon.beneficiaries_wide
     cutoff = wide.measure.map(last_month)
-    w = wide[wide.month <= cutoff].rename(columns={"municipality_2025": "geo_code", "month": "period"})
+    w = wide[wide.month <= cutoff].rename(
+        columns={"municipality_2025": "geo_code", "month": "period"}
+    )
     counts = {c: w[c].to_numpy(dtype="float64", na_value=np.nan) for c in COUNT_COLUMNS}
-    out = pd.DataFrame({"measure": w.measure.to_numpy(), "period": w.period.to_numpy(), "geo_code": w.geo_code.to_numpy(), **counts})
+    out = pd.DataFrame(
+        {
+            "measure": w.measure.to_numpy(),
+            "period": w.period.to_numpy(),
+            "geo_code": w.geo_code.to_numpy(),
+            **counts,
+        }
+    )
     out["year"] = out.period.str[:4].astype(int)
     return out
 
@@ -138,7 +153,9 @@ def _attach_population(frame: pd.DataFrame, canon: Canonical) -> pd.DataFrame:
     codes = sorted(canon.entities.loc[canon.entities.level == "municipality", "code"])
     years = range(int(frame.year.min()), int(frame.year.max()) + 1)
     pop = _population_by_year(canon.population, codes, years)
-    return frame.merge(pop, left_on=["geo_code", "year"], right_on=["code", "year"], how="left").drop(columns="code")
+    return frame.merge(
+        pop, left_on=["geo_code", "year"], right_on=["code", "year"], how="left"
+    ).drop(columns="code")
 
 
 def _aggregate(muni: pd.DataFrame, canon: Canonical) -> pd.DataFrame:
@@ -161,16 +178,22 @@ def _aggregate(muni: pd.DataFrame, canon: Canonical) -> pd.DataFrame:
     # Herstappe never reports; its residents still count in the higher levels' denominators
     h_years = muni[["measure", "period", "year"]].drop_duplicates()
     herstappe = h_years.merge(
-        _population_by_year(canon.population, [HERSTAPPE], range(int(muni.year.min()), int(muni.year.max()) + 1)).drop(columns="code"),
+        _population_by_year(
+            canon.population, [HERSTAPPE], range(int(muni.year.min()), int(muni.year.max()) + 1)
+        ).drop(columns="code"),
         on="year",
     )
     herstappe = herstappe.assign(geo_code=HERSTAPPE, n_reporting=0, pop_counted=herstappe["pop"])
     expected = munis[munis.index != HERSTAPPE]
     parts = [m.assign(geo_level="municipality", n_missing=(~reporting).astype(int))]
     both = pd.concat([m, herstappe], ignore_index=True)
-    sums = {c: "sum" for c in COUNT_COLUMNS}
+    sums = dict.fromkeys(COUNT_COLUMNS, "sum")
     for level in ("arrondissement", "province", "region", "country"):
-        key = both.geo_code.map(munis[level]) if level != "country" else pd.Series(COUNTRY, index=both.index)
+        key = (
+            both.geo_code.map(munis[level])
+            if level != "country"
+            else pd.Series(COUNTRY, index=both.index)
+        )
         g = both.assign(_geo=key)
         g = g[g._geo != ""]
         agg = g.groupby(["measure", "period", "_geo"], sort=False).agg(
@@ -182,7 +205,9 @@ def _aggregate(muni: pd.DataFrame, canon: Canonical) -> pd.DataFrame:
             year=("year", "first"),
         )
         agg = agg.reset_index().rename(columns={"_geo": "geo_code"})
-        n_members = (expected[level] if level != "country" else pd.Series(COUNTRY, index=expected.index)).value_counts()
+        n_members = (
+            expected[level] if level != "country" else pd.Series(COUNTRY, index=expected.index)
+        ).value_counts()
         agg["n_missing"] = agg.geo_code.map(n_members).astype(int) - agg.n_reporting
         # a level with no reporting member at all has no value (not zero)
         none = agg.n_reporting == 0
@@ -192,13 +217,26 @@ def _aggregate(muni: pd.DataFrame, canon: Canonical) -> pd.DataFrame:
     out = pd.concat(parts, ignore_index=True)
     out["pop_year_min"] = out.pop_year_min.fillna(out.pop_year)
     out["pop_year_max"] = out.pop_year_max.fillna(out.pop_year)
-    keep = ["geo_code", "geo_level", "measure", "period", "year", *COUNT_COLUMNS, "pop", "pop_year_min", "pop_year_max", "n_missing"]
+    keep = [
+        "geo_code",
+        "geo_level",
+        "measure",
+        "period",
+        "year",
+        *COUNT_COLUMNS,
+        "pop",
+        "pop_year_min",
+        "pop_year_max",
+        "n_missing",
+    ]
     return out[keep]
 
 
 def _municipal_yearly(monthly_muni: pd.DataFrame) -> pd.DataFrame:
     """Annual average of the available monthly counts per municipality; months = how many."""
-    g = monthly_muni.assign(period=monthly_muni.year.astype(str)).groupby(["measure", "period", "geo_code"], sort=False)
+    g = monthly_muni.assign(period=monthly_muni.year.astype(str)).groupby(
+        ["measure", "period", "geo_code"], sort=False
+    )
     out = g[COUNT_COLUMNS].mean()
     out["months"] = g.total.count()
     out["year"] = g.year.first()
@@ -214,16 +252,24 @@ def build_frames(canon: Canonical) -> Frames:
     muni_y = _attach_population(_municipal_yearly(muni_m), canon)
     # months used: a municipality's own count of months with data; a higher level's = the
     # published months of that year (members missing a month are carried by their own average)
-    published = muni_m[["measure", "period", "year"]].drop_duplicates().groupby(["measure", "year"]).size()
+    published = (
+        muni_m[["measure", "period", "year"]].drop_duplicates().groupby(["measure", "year"]).size()
+    )
     yearly = _aggregate(muni_y.drop(columns="months"), canon)
     muni_months = muni_y.set_index(["measure", "period", "geo_code"]).months
     own = pd.MultiIndex.from_frame(yearly[["measure", "period", "geo_code"]])
     yearly["months"] = np.where(
         yearly.geo_level == "municipality",
         muni_months.reindex(own).to_numpy(dtype="float64", na_value=np.nan),
-        pd.MultiIndex.from_frame(yearly[["measure", "year"]]).map(published).to_numpy(dtype="float64"),
+        pd.MultiIndex.from_frame(yearly[["measure", "year"]])
+        .map(published)
+        .to_numpy(dtype="float64"),
     )
-    yearly["published_months"] = pd.MultiIndex.from_frame(yearly[["measure", "year"]]).map(published).to_numpy(dtype="float64")
+    yearly["published_months"] = (
+        pd.MultiIndex.from_frame(yearly[["measure", "year"]])
+        .map(published)
+        .to_numpy(dtype="float64")
+    )
     return Frames(monthly=monthly, yearly=yearly, last_month=last)
 
 
@@ -264,7 +310,7 @@ def compute_columns(frame: pd.DataFrame, entities: pd.DataFrame, monthly: bool) 
     f["growth_12m"] = np.power(ratio, 1.0 / 12.0) - 1.0 if monthly else np.nan
     f["base_ok"] = ok
     f["base_incomplete"] = (base.base_missing.fillna(0) > 0).to_numpy()
-    for group, cols in GROUPS.items():
+    for _group, cols in GROUPS.items():
         for c in cols:
             f[f"share_{c}"] = _ratio(f[c], f.total)
     ris = f[f.measure == "ris"].set_index(["geo_code", "period"]).total
@@ -275,8 +321,12 @@ def compute_columns(frame: pd.DataFrame, entities: pd.DataFrame, monthly: bool) 
     region = f.geo_code.map(entities.set_index("code").region)
     ranked = f.geo_level.isin(RANKED_LEVELS) & f.per_1000.notna()
     r = f[ranked]
-    f.loc[ranked, "rank_region"] = r.groupby(["measure", "period", "geo_level", region[ranked]]).per_1000.rank(ascending=False, method="min")
-    f.loc[ranked, "rank_country"] = r.groupby(["measure", "period", "geo_level"]).per_1000.rank(ascending=False, method="min")
+    f.loc[ranked, "rank_region"] = r.groupby(
+        ["measure", "period", "geo_level", region[ranked]]
+    ).per_1000.rank(ascending=False, method="min")
+    f.loc[ranked, "rank_country"] = r.groupby(["measure", "period", "geo_level"]).per_1000.rank(
+        ascending=False, method="min"
+    )
     return f
 
 
@@ -324,7 +374,11 @@ def _flags_for(f: pd.DataFrame, spec: Spec, supp: pd.DataFrame, yearly: bool) ->
         incomplete |= f.base_incomplete.to_numpy()
         bits |= np.where(~missing & ~f.base_ok.to_numpy(), BIT["no_base"], 0)
     if spec.indicator == "ratio_ris":
-        bits |= np.where(~missing & ~f.ratio_base_ok.to_numpy() & f.measure.isin(SUBSETS_OF_RIS).to_numpy(), BIT["no_base"], 0)
+        bits |= np.where(
+            ~missing & ~f.ratio_base_ok.to_numpy() & f.measure.isin(SUBSETS_OF_RIS).to_numpy(),
+            BIT["no_base"],
+            0,
+        )
     if spec.indicator == "share":
         bits |= np.where(~missing & ~(f.total > 0).to_numpy(), BIT["no_base"], 0)
     bits |= np.where(incomplete & ~missing, BIT["incomplete"], 0)
@@ -349,11 +403,17 @@ def to_tidy(frame: pd.DataFrame, *, period_type: str, monthly_full: bool) -> dic
     pmin = f.pop_year_min.fillna(0).to_numpy().astype(np.int64)
     pmax = f.pop_year_max.fillna(0).to_numpy().astype(np.int64)
     pop_flag = (pmin > 0) & ((pmin < year) | (pmax < year))
-    months = f.months.fillna(0).to_numpy().astype(np.int64) if yearly else np.zeros(n, dtype=np.int64)
+    months = (
+        f.months.fillna(0).to_numpy().astype(np.int64) if yearly else np.zeros(n, dtype=np.int64)
+    )
     partial = months < 12 if yearly else np.zeros(n, dtype=bool)
     hidden = BIT["missing"] | BIT["suppressed"] | BIT["no_base"]
-    base_codes = {c: f[c].cat.codes.to_numpy() for c in ("geo_code", "geo_level", "measure", "period")}
-    out: dict[str, list[np.ndarray]] = {k: [] for k in (*base_codes, "indicator", "dimension", "category", "value", "flag_key")}
+    base_codes = {
+        c: f[c].cat.codes.to_numpy() for c in ("geo_code", "geo_level", "measure", "period")
+    }
+    out: dict[str, list[np.ndarray]] = {
+        k: [] for k in (*base_codes, "indicator", "dimension", "category", "value", "flag_key")
+    }
     for spec in specs:
         value = f[spec.column].to_numpy(dtype="float64", na_value=np.nan)
         bits = _flags_for(f, spec, supp, yearly)
@@ -378,7 +438,9 @@ def to_tidy(frame: pd.DataFrame, *, period_type: str, monthly_full: bool) -> dic
         out["value"].append(value[keep])
         out["flag_key"].append(key[keep])
     arrays = {c: np.concatenate(v) for c, v in out.items()}
-    arrays["period_type"] = np.full(len(arrays["value"]), PERIOD_TYPES.index(period_type), dtype=np.int8)
+    arrays["period_type"] = np.full(
+        len(arrays["value"]), PERIOD_TYPES.index(period_type), dtype=np.int8
+    )
     return arrays
 
 
@@ -386,7 +448,9 @@ def _flag_label(key: int) -> str:
     bits, pmin, pmax, months = key & 0xFF, (key >> 8) & 0xFFF, (key >> 20) & 0xFFF, key >> 32
     parts = [name for name in FLAG_ORDER if bits & BIT[name]]
     if pmin:
-        parts.append(f"population_year={pmin}" if pmin == pmax else f"population_years={pmin}-{pmax}")
+        parts.append(
+            f"population_year={pmin}" if pmin == pmax else f"population_years={pmin}-{pmax}"
+        )
     if months:
         parts.append(f"months={months}")
     return ";".join(parts)
@@ -402,6 +466,7 @@ class IndicatorResult:
     table: pd.DataFrame
     last_month: dict[str, str]
     report: dict
+    incomplete: pd.DataFrame
 
 
 def compute_indicators(canon: Canonical) -> IndicatorResult:
@@ -410,7 +475,10 @@ def compute_indicators(canon: Canonical) -> IndicatorResult:
     ent = canon.entities
     monthly = compute_columns(frames.monthly, ent, monthly=True)
     yearly = compute_columns(frames.yearly, ent, monthly=False)
-    recent_from = {m: month_label(month_index(last) - RECENT_MONTHS + 1) for m, last in frames.last_month.items()}
+    recent_from = {
+        m: month_label(month_index(last) - RECENT_MONTHS + 1)
+        for m, last in frames.last_month.items()
+    }
     cats = _categories(ent, monthly, yearly)
     monthly, yearly = _as_categories(monthly, cats), _as_categories(yearly, cats)
     recent = (monthly.period.astype(str) >= monthly.measure.astype(str).map(recent_from)).to_numpy()
@@ -426,12 +494,21 @@ def compute_indicators(canon: Canonical) -> IndicatorResult:
         "incomplete": _incomplete_report(monthly, yearly),
         "rows": len(table),
     }
-    return IndicatorResult(table=table, last_month=frames.last_month, report=report)
+    return IndicatorResult(
+        table=table,
+        last_month=frames.last_month,
+        report=report,
+        incomplete=incomplete_entities(monthly, yearly),
+    )
 
 
-def _categories(entities: pd.DataFrame, monthly: pd.DataFrame, yearly: pd.DataFrame) -> dict[str, list[str]]:
+def _categories(
+    entities: pd.DataFrame, monthly: pd.DataFrame, yearly: pd.DataFrame
+) -> dict[str, list[str]]:
     level_order = {lv: i for i, lv in enumerate(LEVELS)}
-    codes = entities.assign(o=entities.level.map(level_order)).sort_values(["o", "code"]).code.tolist()
+    codes = (
+        entities.assign(o=entities.level.map(level_order)).sort_values(["o", "code"]).code.tolist()
+    )
     periods = sorted(set(monthly.period.unique()) | set(yearly.period.unique()))
     return {
         "geo_code": codes,
@@ -452,7 +529,15 @@ def _finalise(parts: list[dict[str, np.ndarray]], cats: dict[str, list[str]]) ->
     """Concatenate, label flags, sort by the key with lexsort, and check the key is unique."""
     cols = {c: np.concatenate([p[c] for p in parts]) for c in parts[0]}
     flag_codes, flag_keys = pd.factorize(cols.pop("flag_key"), sort=True)
-    order_cols = ["geo_code", "measure", "period_type", "period", "indicator", "dimension", "category"]
+    order_cols = [
+        "geo_code",
+        "measure",
+        "period_type",
+        "period",
+        "indicator",
+        "dimension",
+        "category",
+    ]
     order = np.lexsort([cols[c] for c in reversed(order_cols)])
     cols = {c: v[order] for c, v in cols.items()}
     flag_codes = flag_codes[order]
@@ -471,12 +556,38 @@ def _finalise(parts: list[dict[str, np.ndarray]], cats: dict[str, list[str]]) ->
     }
     table = pd.DataFrame(
         {
-            c: (cols[c] if c == "value" else pd.Categorical.from_codes(cols[c], categories=names[c]))
-            for c in ("geo_code", "geo_level", "measure", "period", "period_type", "indicator", "dimension", "category", "value")
+            c: (
+                cols[c] if c == "value" else pd.Categorical.from_codes(cols[c], categories=names[c])
+            )
+            for c in (
+                "geo_code",
+                "geo_level",
+                "measure",
+                "period",
+                "period_type",
+                "indicator",
+                "dimension",
+                "category",
+                "value",
+            )
         }
     )
     table["flag"] = pd.Categorical.from_codes(flag_codes, categories=labels)
     return INDICATORS.validate(table, check_sort=False, check_key=False)
+
+
+def incomplete_entities(monthly: pd.DataFrame, yearly: pd.DataFrame) -> pd.DataFrame:
+    """Every higher-level (entity, measure, period) that lacks members, with how many."""
+    parts = []
+    for ptype, f in (("month", monthly), ("year", yearly)):
+        inc = f[(f.geo_level.astype(str) != "municipality") & (f.n_missing > 0)]
+        parts.append(
+            inc[["geo_code", "geo_level", "measure", "period"]]
+            .astype(str)
+            .assign(period_type=ptype, missing_members=inc.n_missing.astype(int).to_numpy())
+        )
+    out = pd.concat(parts, ignore_index=True)
+    return out.sort_values(["geo_code", "measure", "period_type", "period"]).reset_index(drop=True)
 
 
 def _incomplete_report(monthly: pd.DataFrame, yearly: pd.DataFrame) -> list[dict]:

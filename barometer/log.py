@@ -54,3 +54,11 @@ def setup(verbose: bool = False) -> WarningCounter:
     logger.setLevel(logging.DEBUG if verbose else logging.INFO)
     logger.propagate = False
     return counter
+
+
+def warning_count() -> int:
+    """Distinct warnings logged so far in this run (0 when logging was not set up)."""
+    for h in logging.getLogger("barometer").handlers:
+        if isinstance(h, WarningCounter):
+            return h.count
+    return 0

@@ -1,7 +1,8 @@
 """The build, stage by stage: gather everything, then write once.
 
-load (sources → canonical tables) → render (files in memory) → write (atomic swap).
-Nothing touches site/ until every file of the new site exists in memory.
+load (sources → canonical tables) → indicators (table, neighbours, reconciliation) → render
+(every file in memory) → write (atomic swap). Nothing touches site/ until every file of the new
+site exists in memory; in ``--strict`` mode any warning stops the build before writing.
 """
 
 from __future__ import annotations
@@ -12,33 +13,47 @@ import time
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+import pandas as pd
+
 from barometer.canonical import Canonical, load_canonical
 from barometer.config import Config
 from barometer.errors import BuildError
+from barometer.export import to_csv_bytes
+from barometer.indicators import IndicatorResult, compute_indicators
+from barometer.log import warning_count
+from barometer.neighbours import neighbours_and_peers
+from barometer.reconcile import STRICT_TOLERANCE, reconcile, strict_failures
 from barometer.topology import topology_json
 from barometer.write import write_site
 
 log = logging.getLogger(__name__)
 
-STAGES = ("load", "render", "write")
+STAGES = ("load", "indicators", "render", "write")
+
+
+@dataclass(frozen=True)
+class Model:
+    """Everything the site is made from (gathered before anything is written)."""
+
+    canon: Canonical
+    indicators: IndicatorResult
+    neighbours: pd.DataFrame
+    reconciliation: pd.DataFrame
 
 
 @dataclass
 class BuildReport:
-    """What a build did: timings per stage, files written, the canonical tables used."""
+    """What a build did: timings per stage, files written, the model used."""
 
     timings: dict[str, float] = field(default_factory=dict)
     files: int = 0
     bytes: int = 0
-    canonical: Canonical | None = None
+    model: Model | None = None
 
     def summary(self) -> str:
         total = sum(self.timings.values())
-        return (
-            f"Done: {self.files} files, {self.bytes:,} bytes in {total:.1f}s ("
-            + ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items())
-            + ")"
-        )
+        stages = ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items())
+        return f"Done: {self.files} files, {self.bytes:,} bytes in {total:.1f}s ({stages})"
 
 
 class _Stage:
@@ -58,7 +73,57 @@ def check(cfg: Config) -> Canonical:
     return load_canonical(cfg)
 
 
-def render(canon: Canonical, cfg: Config) -> dict[PurePosixPath, bytes]:
+def gather(canon: Canonical) -> Model:
+    """Indicators, neighbours and reconciliation; warnings for what a reader must know."""
+    ind = compute_indicators(canon)
+    rec = reconcile(canon.published_totals, ind.table)
+    for r in strict_failures(rec).itertuples():
+        log.warning(
+            "reconciliation: %s %s computed %.0f vs published %.0f (%+.2f%%, beyond %.0f%%)",
+            r.geo_name,
+            r.period,
+            r.computed,
+            r.published,
+            100 * r.relative_difference,
+            100 * STRICT_TOLERANCE,
+        )
+    for measure, month in ind.last_month.items():
+        log.info("last published month of %s: %s", measure, month)
+    nb = neighbours_and_peers(canon.topology, canon.entities, canon.population, canon.income)
+    return Model(canon=canon, indicators=ind, neighbours=nb, reconciliation=rec)
+
+
+def build_report(model: Model) -> dict:
+    canon, ind = model.canon, model.indicators
+    rec = model.reconciliation
+    checked = rec[rec.checked]
+    return {
+        "extract_date": canon.meta.extract_date,
+        "synthetic": canon.meta.synthetic,
+        "stable_after_months": canon.meta.stable_after_months,
+        **ind.report,
+        "reconciliation": {
+            "compared": len(rec),
+            "checked_annual_averages": len(checked),
+            "max_abs_relative_difference_checked": float(checked.relative_difference.abs().max())
+            if len(checked)
+            else None,
+            "strict_tolerance": STRICT_TOLERANCE,
+        },
+        "population_years": {
+            str(region): sorted(int(y) for y in years)
+            for region, years in canon.population.assign(
+                region=canon.population.code.map(canon.entities.set_index("code").region)
+            )
+            .groupby("region")
+            .year.unique()
+            .items()
+        },
+        "inputs": canon.inputs.sha256 if canon.inputs else {},
+    }
+
+
+def render(model: Model, cfg: Config) -> dict[PurePosixPath, bytes]:
     """Every file of the site, in memory."""
     files: dict[PurePosixPath, bytes] = {}
 
@@ -68,21 +133,16 @@ def render(canon: Canonical, cfg: Config) -> dict[PurePosixPath, bytes]:
             raise BuildError(f"two outputs for the same file: {rel}")
         files[rel] = data.encode("utf-8") if isinstance(data, str) else data
 
+    canon = model.canon
     add("data/belgium.topo.json", topology_json(canon.topology))
     add("data/entities.json", canon.entities.to_json(orient="records", force_ascii=False))
-    add(".nojekyll", "")
     add(
-        "build.json",
-        json.dumps(
-            {
-                "extract_date": canon.meta.extract_date,
-                "synthetic": canon.meta.synthetic,
-                "inputs": canon.inputs.sha256 if canon.inputs else {},
-            },
-            sort_keys=True,
-            indent=1,
-        ),
+        "data/build-report.json",
+        json.dumps(build_report(model), sort_keys=True, indent=1, ensure_ascii=False),
     )
+    add("data/reconciliation.csv", to_csv_bytes(model.reconciliation))
+    add("data/incomplete.csv", to_csv_bytes(model.indicators.incomplete))
+    add(".nojekyll", "")
     return files
 
 
@@ -90,9 +150,13 @@ def build(cfg: Config) -> BuildReport:
     report = BuildReport()
     with _Stage(report, "load"):
         canon = load_canonical(cfg)
-    report.canonical = canon
+    with _Stage(report, "indicators"):
+        model = gather(canon)
+    report.model = model
     with _Stage(report, "render"):
-        files = render(canon, cfg)
+        files = render(model, cfg)
+    if cfg.strict and warning_count():
+        raise BuildError(f"{warning_count()} warning(s) in strict mode; nothing was written")
     with _Stage(report, "write"):
         write_site(files, cfg.site_dir, epoch=cfg.source_date_epoch)
     report.files = len(files)

@@ -27,7 +27,11 @@ def test_second_load_reads_the_cache_and_gives_the_same_tables(tmp_path, canon):
 
 
 def test_cli_check_and_build_end_to_end(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1700000000", "BAROMETER_CACHE_DIR": str(tmp_path / "cache")}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SOURCE_DATE_EPOCH": "1700000000",
+        "BAROMETER_CACHE_DIR": str(tmp_path / "cache"),
+    }
     site = tmp_path / "site"
     r = subprocess.run(
         [sys.executable, "build.py", "build", "--site", str(site)],
