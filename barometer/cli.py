@@ -174,12 +174,13 @@ def check_cmd(cfg: Config) -> int:
 def export_cmd(cfg: Config, out: Path) -> int:
     """Write the whole published indicator table (CSV or Parquet, by the extension)."""
     from barometer.canonical import load_canonical
+    from barometer.downloads import SYNTHETIC_WARNING
     from barometer.export import with_names, write_table
     from barometer.indicators import compute_indicators
 
     canon = load_canonical(cfg)
     table = with_names(compute_indicators(canon).table, canon.entities)
-    write_table(table, out)
+    write_table(table, out, SYNTHETIC_WARNING if canon.meta.synthetic else None)
     log.info("exported %d rows to %s", len(table), out)
     return 0
 

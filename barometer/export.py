@@ -69,17 +69,20 @@ def _needs_quotes(table: pd.DataFrame) -> bool:
     return False
 
 
-def to_csv_bytes(table: pd.DataFrame) -> bytes:
+def to_csv_bytes(table: pd.DataFrame, comment: str | None = None) -> bytes:
     """The table as CSV bytes, following the module rules (deterministic).
 
     Cells are quoted only when the table holds a text value with a comma, quote or line break
-    (pyarrow's "needed" style would quote every text cell).
+    (pyarrow's "needed" style would quote every text cell). ``comment`` becomes a first line
+    starting with '#' (declared as the comment character in datapackage.json).
     """
     arrays = {
         c: (_value_column(table[c]) if c == "value" else _text_column(table[c]))
         for c in table.columns
     }
     sink = io.BytesIO()
+    if comment:
+        sink.write(("# " + comment.replace("\n", " ") + "\n").encode())
     style = "needed" if _needs_quotes(table) else "none"
     sink.write((",".join(table.columns) + "\n").encode())  # pyarrow quotes header names
     pacsv.write_csv(
@@ -90,8 +93,8 @@ def to_csv_bytes(table: pd.DataFrame) -> bytes:
     return sink.getvalue()
 
 
-def write_table(table: pd.DataFrame, path: Path) -> None:
-    """Write CSV (``.csv``) or Parquet (``.parquet``), chosen by the extension."""
+def write_table(table: pd.DataFrame, path: Path, comment: str | None = None) -> None:
+    """Write CSV (``.csv``, with ``comment`` as a first '#' line) or Parquet, by the extension."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet"):
         raise ConfigError(
@@ -100,7 +103,7 @@ def write_table(table: pd.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
     if suffix == ".csv":
-        tmp.write_bytes(to_csv_bytes(table))
+        tmp.write_bytes(to_csv_bytes(table, comment))
     else:
         table.to_parquet(tmp, index=False)
     tmp.replace(path)

@@ -172,6 +172,7 @@ def _aggregate(muni: pd.DataFrame, canon: Canonical) -> pd.DataFrame:
     m = muni.assign(
         n_reporting=reporting.astype(int),
         pop_counted=muni["pop"].where(reporting, 0.0),
+        pop_missing=muni["pop"].where(~reporting, 0.0),
         pop_year_min=muni.pop_year.where(reporting),
         pop_year_max=muni.pop_year.where(reporting),
     )
@@ -200,6 +201,7 @@ def _aggregate(muni: pd.DataFrame, canon: Canonical) -> pd.DataFrame:
             **{c: (c, "sum") for c in sums},
             n_reporting=("n_reporting", "sum"),
             pop=("pop_counted", "sum"),
+            pop_missing=("pop_missing", "sum"),
             pop_year_min=("pop_year_min", "min"),
             pop_year_max=("pop_year_max", "max"),
             year=("year", "first"),
@@ -217,7 +219,10 @@ def _aggregate(muni: pd.DataFrame, canon: Canonical) -> pd.DataFrame:
     out = pd.concat(parts, ignore_index=True)
     out["pop_year_min"] = out.pop_year_min.fillna(out.pop_year)
     out["pop_year_max"] = out.pop_year_max.fillna(out.pop_year)
+    share = out.pop_missing / (out["pop"] + out.pop_missing)
+    out["missing_share"] = share.where(out.geo_level != "municipality", 0.0).fillna(0.0)
     keep = [
+        "missing_share",
         "geo_code",
         "geo_level",
         "measure",
@@ -577,14 +582,19 @@ def _finalise(parts: list[dict[str, np.ndarray]], cats: dict[str, list[str]]) ->
 
 
 def incomplete_entities(monthly: pd.DataFrame, yearly: pd.DataFrame) -> pd.DataFrame:
-    """Every higher-level (entity, measure, period) that lacks members, with how many."""
+    """Every higher-level (entity, measure, period) that lacks members: how many, and their share
+    of the entity's population (charts leave out points where that share is large)."""
     parts = []
     for ptype, f in (("month", monthly), ("year", yearly)):
         inc = f[(f.geo_level.astype(str) != "municipality") & (f.n_missing > 0)]
         parts.append(
             inc[["geo_code", "geo_level", "measure", "period"]]
             .astype(str)
-            .assign(period_type=ptype, missing_members=inc.n_missing.astype(int).to_numpy())
+            .assign(
+                period_type=ptype,
+                missing_members=inc.n_missing.astype(int).to_numpy(),
+                missing_population_share=inc.missing_share.round(4).to_numpy(),
+            )
         )
     out = pd.concat(parts, ignore_index=True)
     return out.sort_values(["geo_code", "measure", "period_type", "period"]).reset_index(drop=True)

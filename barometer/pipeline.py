@@ -123,17 +123,58 @@ def build_report(model: Model) -> dict:
     }
 
 
+def _size(n: int, lang: str) -> str:
+    from barometer.i18n import load_lang
+
+    t = load_lang(lang)
+    if n >= 1_000_000:
+        return t.number(n / 1_000_000, 1) + " MB"
+    return t.number(max(1, round(n / 1000)), 0) + " kB"
+
+
 def render(model: Model, cfg: Config) -> dict[PurePosixPath, bytes]:
     """Every file of the site, in memory."""
+    from barometer import static
+    from barometer.charts import render_svgs
+    from barometer.downloads import build_downloads
+    from barometer.pages import build_site_model
+    from barometer.render import render_site
+    from barometer.sitemap import robots_txt, sitemap_xml
+
     files: dict[PurePosixPath, bytes] = {}
 
-    def add(path: str, data: bytes | str) -> None:
+    def add(path: str | PurePosixPath, data: bytes | str) -> None:
         rel = PurePosixPath(path)
         if rel in files:
             raise BuildError(f"two outputs for the same file: {rel}")
         files[rel] = data.encode("utf-8") if isinstance(data, str) else data
 
     canon = model.canon
+    meta = {"synthetic": canon.meta.synthetic, "extract_date": canon.meta.extract_date}
+    sources = [
+        {"publisher": s.publisher, "page": s.page}
+        for s in (canon.inputs.sources if canon.inputs else ())
+    ]
+    downloads = build_downloads(model.indicators.table, canon.entities, meta=meta, sources=sources)
+    for path, data in downloads.items():
+        add(path, data)
+    site = build_site_model(model)
+    for lang, pages in site.pages.items():
+        for page in pages:
+            if page["template"] == "data.html":
+                page["sizes"] = {str(p): _size(len(d), lang) for p, d in downloads.items()}
+    svgs = render_svgs(site.specs, cfg.cache_dir / "svg" if cfg.use_cache else None)
+    for path, data in render_site(
+        site, svgs, base_url=cfg.base_url, meta=meta, epoch=cfg.source_date_epoch
+    ).items():
+        add(path, data)
+    for path, data in static.assets(cfg.cache_dir if cfg.use_cache else None).items():
+        add(path, data)
+    for key, spec in site.specs.items():
+        if key.startswith(("map-", "evo-home", "evo-regions")):
+            add(f"charts/{key}.json", interactive_spec(spec))
+    add("sitemap.xml", sitemap_xml(site, cfg.base_url))
+    add("robots.txt", robots_txt(cfg.base_url))
     add("data/belgium.topo.json", topology_json(canon.topology))
     add("data/entities.json", canon.entities.to_json(orient="records", force_ascii=False))
     add(
@@ -144,6 +185,21 @@ def render(model: Model, cfg: Config) -> dict[PurePosixPath, bytes]:
     add("data/incomplete.csv", to_csv_bytes(model.indicators.incomplete))
     add(".nojekyll", "")
     return files
+
+
+def interactive_spec(spec: dict) -> str:
+    """The spec a browser re-renders with tooltips: the topology by URL instead of inline."""
+    text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    marker = '"values":{"arcs"'
+    if marker not in text:
+        return text
+    doc = json.loads(text)
+    for layer in doc.get("layer", []):
+        data = layer.get("data", {})
+        if isinstance(data.get("values"), dict) and data["values"].get("type") == "Topology":
+            data.pop("values")
+            data["url"] = "../data/belgium.topo.json"
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def build(cfg: Config) -> BuildReport:

@@ -37,7 +37,11 @@ def test_export_round_trip(tmp_path, suffix, canon):
         env={"BAROMETER_CACHE_DIR": str(tmp_path / "c")},
     )
     assert r.exit_code == 0, r.output
-    back = pd.read_csv(out, dtype={"geo_code": str}) if suffix == ".csv" else pd.read_parquet(out)
+    back = (
+        pd.read_csv(out, dtype={"geo_code": str}, comment="#")
+        if suffix == ".csv"
+        else pd.read_parquet(out)
+    )
     assert list(back.columns) == [
         "geo_code",
         "geo_level",
@@ -61,6 +65,8 @@ def test_export_round_trip(tmp_path, suffix, canon):
     ]
     assert len(gent) == 1 and gent.geo_name_fr.astype(str).item() == "Gand"
     assert len(back) > 4_000_000
+    if suffix == ".csv":
+        assert out.read_text(encoding="utf-8").startswith("# SYNTHETIC DATA")
 
 
 def test_export_refuses_an_unknown_extension(tmp_path):

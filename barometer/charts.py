@@ -1,0 +1,323 @@
+"""Charts and maps: altair → Vega-Lite specs, pre-rendered to SVG with vl-convert.
+
+Specs are plain dicts built by pure functions (no I/O). ``render_svgs`` renders many specs in
+parallel across the cores and caches each SVG by the sha256 of its spec (``data/cache/svg/``),
+so an unchanged chart is never rendered twice.
+
+SVGs are language-neutral: no titles or legends inside (those are HTML, in the page's language),
+years on time axes, and numbers rendered with English separators that ``localise_svg`` rewrites
+for nl/fr/de (2.5 → 2,5; 1,234 → 1.234 or 1 234). One render serves four languages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+#: colour-blind-safe palette for lines (Okabe-Ito), the entity first in a dark blue
+LINE_COLOURS = [
+    "#0b3c8c",
+    "#e69f00",
+    "#009e73",
+    "#cc79a7",
+    "#56b4e9",
+    "#d55e00",
+    "#999999",
+    "#000000",
+]
+#: ColorBrewer YlGnBu, 5 classes (colour-blind safe, sequential)
+CLASS_COLOURS = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"]
+NO_DATA = "#d4d4d4"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
+
+CONFIG = {
+    "aria": False,  # the page gives the chart its accessible name and data table, in its language
+    "view": {"stroke": None},
+    "font": FONT,
+    "axis": {
+        "labelFontSize": 11,
+        "labelColor": "#333",
+        "gridColor": "#e6e6e6",
+        "domainColor": "#888",
+        "tickColor": "#888",
+    },
+    "background": "transparent",
+}
+
+
+def _spec(chart: alt.TopLevelMixin) -> dict:
+    spec = chart.to_dict()
+    spec.pop("$schema", None)
+    return spec
+
+
+@cache
+def _evolution_template(width: int, height: int) -> str:
+    """The line chart built (and schema-validated) once by altair, with a placeholder for data."""
+    chart = (
+        alt.Chart(alt.Data(values=[{"date": "2005-01-01", "line": 0, "value": 0.0}]))
+        .mark_line()
+        .encode(
+            x=alt.X(
+                "date:T",
+                title=None,
+                axis=alt.Axis(format="%Y", tickCount={"interval": "year", "step": 5}, labelAngle=0),
+            ),
+            y=alt.Y("value:Q", title=None, axis=alt.Axis(format="~r", tickCount=5)),
+            color=alt.Color(
+                "line:N", legend=None, scale=alt.Scale(domain=[0], range=LINE_COLOURS[:1])
+            ),
+            strokeWidth=alt.StrokeWidth(
+                "line:N", legend=None, scale=alt.Scale(domain=[0], range=[3])
+            ),
+            order=alt.Order("line:Q", sort="descending"),
+        )
+        .properties(width=width, height=height)
+        .configure(**CONFIG)
+    )
+    return json.dumps(_spec(chart))
+
+
+def evolution(rows: list[tuple[str, int, float]], *, width: int = 640, height: int = 220) -> dict:
+    """Monthly per 1000: one line per entity (``line`` in drawing order), the first bold.
+
+    ``rows``: (period 'YYYY-MM', line (0 = the entity, 1… = comparisons), value).
+    Altair builds and validates the spec once (:func:`_evolution_template`); each chart only
+    fills in its data and the line scales.
+    """
+    spec = json.loads(_evolution_template(width, height))
+    n = max((r[1] for r in rows), default=0) + 1
+    spec["data"] = {"values": [{"date": p + "-01", "line": i, "value": v} for p, i, v in rows]}
+    enc = spec["encoding"]
+    enc["color"]["scale"] = {"domain": list(range(n)), "range": LINE_COLOURS[:n]}
+    enc["strokeWidth"]["scale"] = {"domain": list(range(n)), "range": [3] + [1.5] * (n - 1)}
+    return spec
+
+
+def choropleth(
+    topology: dict,
+    values: dict[str, int],
+    *,
+    layer: str,
+    width: int = 560,
+    height: int = 460,
+    links: dict[str, str] | None = None,
+    tooltips: dict[str, tuple[str, float]] | None = None,
+) -> dict:
+    """A map of one layer: ``values`` maps a code to a class index (0-4); absent = no data (grey).
+
+    ``tooltips`` (code → (name, value)) travel in the data for the interactive version; the
+    static SVG does not show them.
+
+    With ``links`` (code → URL), every shape is a link (Vega ``href``), for maps that lead to
+    the next level.
+    """
+    rows = [
+        {
+            "id": code,
+            "k": k,
+            **({"href": links[code]} if links and code in links else {}),
+            **(
+                {"n": tooltips[code][0], "v": round(tooltips[code][1], 2)}
+                if tooltips and code in tooltips
+                else {}
+            ),
+        }
+        for code, k in sorted(values.items())
+    ]
+    spec: dict = {
+        "width": width,
+        "height": height,
+        "projection": {"type": "mercator"},
+        "layer": [
+            {
+                "data": {"values": topology, "format": {"type": "topojson", "feature": layer}},
+                "mark": {
+                    "type": "geoshape",
+                    "fill": NO_DATA,
+                    "stroke": "#ffffff",
+                    "strokeWidth": 0.3,
+                },
+            },
+            {
+                "data": {"values": topology, "format": {"type": "topojson", "feature": layer}},
+                "transform": [
+                    {
+                        "lookup": "id",
+                        "from": {
+                            "data": {"values": rows},
+                            "key": "id",
+                            "fields": ["k"]
+                            + (["href"] if links else [])
+                            + (["n", "v"] if tooltips else []),
+                        },
+                    },
+                    {"filter": "datum.k != null"},
+                ],
+                "mark": {
+                    "type": "geoshape",
+                    "stroke": "#ffffff",
+                    "strokeWidth": 0.3 if layer == "municipalities" else 0.8,
+                    **({"cursor": "pointer"} if links else {}),
+                },
+                "encoding": {
+                    "color": {
+                        "field": "k",
+                        "type": "ordinal",
+                        "legend": None,
+                        "scale": {
+                            "domain": list(range(len(CLASS_COLOURS))),
+                            "range": CLASS_COLOURS,
+                        },
+                    },
+                    **({"href": {"field": "href", "type": "nominal"}} if links else {}),
+                },
+            },
+            {
+                "data": {"values": topology, "format": {"type": "topojson", "mesh": "regions"}},
+                "mark": {"type": "geoshape", "fill": None, "stroke": "#333333", "strokeWidth": 0.8},
+            },
+        ],
+        "config": CONFIG,
+    }
+    return spec
+
+
+def locator(topology: dict, code: str, layer: str, *, width: int = 200, height: int = 160) -> dict:
+    """Belgium's regions in outline with one entity filled: where is it?"""
+    return {
+        "width": width,
+        "height": height,
+        "projection": {"type": "mercator"},
+        "layer": [
+            {
+                "data": {"values": topology, "format": {"type": "topojson", "feature": "regions"}},
+                "mark": {
+                    "type": "geoshape",
+                    "fill": "#eef1f5",
+                    "stroke": "#8a94a6",
+                    "strokeWidth": 0.7,
+                },
+            },
+            {
+                "data": {"values": topology, "format": {"type": "topojson", "feature": layer}},
+                "transform": [{"filter": {"field": "id", "equal": code}}],
+                "mark": {
+                    "type": "geoshape",
+                    "fill": "#0b3c8c",
+                    "stroke": "#0b3c8c",
+                    "strokeWidth": 0.8,
+                },
+            },
+        ],
+        "config": CONFIG,
+    }
+
+
+def quantile_classes(values: dict[str, float], k: int = 5) -> tuple[dict[str, int], list[float]]:
+    """Quantile classes (equal numbers of entities per class); breaks rounded to 2 significant digits.
+
+    Returns the class of each code (values that are NaN are left out: no data) and the k+1 breaks.
+    """
+    s = pd.Series(values, dtype="float64").dropna()
+    if s.empty:
+        return {}, []
+    qs = s.quantile([i / k for i in range(k + 1)]).to_list()
+    breaks = [float(f"{q:.2g}") if q else 0.0 for q in qs]
+    breaks[0], breaks[-1] = float(s.min()), float(s.max())
+    inner = sorted(set(breaks[1:-1]))
+    classes = {code: int(sum(v >= b for b in inner)) for code, v in s.items()}
+    return classes, [breaks[0], *inner, breaks[-1]]
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+
+def spec_key(spec: dict) -> str:
+    return hashlib.sha256(
+        json.dumps(spec, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()[:24]
+
+
+_GEOMETRY = re.compile(r'\b(d|transform)="([^"]*)"')
+_DECIMAL = re.compile(r"-?\d+\.\d+")
+
+
+def _one_decimal(m: re.Match[str]) -> str:
+    text = f"{float(m.group(0)):.1f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def minify_svg(svg: str) -> str:
+    """Round path and transform coordinates to 0.1 px (a third of the bytes, invisible)."""
+    return _GEOMETRY.sub(lambda m: f'{m.group(1)}="{_DECIMAL.sub(_one_decimal, m.group(2))}"', svg)
+
+
+def _render_one(spec_json: str) -> str:
+    import vl_convert as vlc
+
+    return minify_svg(vlc.vegalite_to_svg(json.loads(spec_json)))
+
+
+def render_svgs(
+    specs: dict[str, dict], cache_dir: Path | None, workers: int | None = None
+) -> dict[str, str]:
+    """Render every spec (key → spec) to SVG text, in parallel, through the cache."""
+    out: dict[str, str] = {}
+    todo: dict[str, str] = {}
+    for key, spec in specs.items():
+        h = spec_key(spec)
+        path = cache_dir / f"{h}.svg" if cache_dir else None
+        if path is not None and path.is_file():
+            out[key] = path.read_text(encoding="utf-8")
+        else:
+            todo[key] = json.dumps(spec, sort_keys=True)
+    if todo:
+        n = workers or min(len(todo), os.cpu_count() or 1)
+        keys = list(todo)
+        if n > 1 and len(keys) > 4:
+            with ProcessPoolExecutor(max_workers=n) as pool:
+                rendered = list(pool.map(_render_one, (todo[k] for k in keys), chunksize=16))
+        else:
+            rendered = [_render_one(todo[k]) for k in keys]
+        for key, svg in zip(keys, rendered, strict=True):
+            out[key] = svg
+            if cache_dir is not None:
+                cache_dir.mkdir(parents=True, exist_ok=True)
+                tmp = cache_dir / f".{spec_key(specs[key])}.svg.part"
+                tmp.write_text(svg, encoding="utf-8")
+                tmp.replace(cache_dir / f"{spec_key(specs[key])}.svg")
+        log.info("rendered %d charts (%d from cache)", len(todo), len(specs) - len(todo))
+    return out
+
+
+_TEXT = re.compile(r"(<text[^>]*>)([^<]*)(</text>)")
+_NUMBER = re.compile(r"^[−\-]?[\d.,]+%?$")
+SEPARATORS = {"en": (",", "."), "nl": (".", ","), "de": (".", ","), "fr": ("\u202f", ",")}
+
+
+def localise_svg(svg: str, lang: str) -> str:
+    """Rewrite the separators of numeric labels (rendered in English) for a language."""
+    if lang == "en":
+        return svg
+    thousands, decimal = SEPARATORS[lang]
+
+    def swap(m: re.Match[str]) -> str:
+        text = m.group(2)
+        if not _NUMBER.match(text):
+            return m.group(0)
+        text = text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
+        return m.group(1) + text + m.group(3)
+
+    return _TEXT.sub(swap, svg)

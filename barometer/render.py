@@ -1,0 +1,110 @@
+"""Stage 5: render the page models with Jinja into files (in memory).
+
+Jinja runs with autoescape, StrictUndefined, trim_blocks and lstrip_blocks, and the i18n
+extension bound to the page's language catalogue. Templates only loop, test and fill in: every
+number arrives formatted in the page model. Chart SVGs are inserted by key (``chart`` global),
+localised for the page's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import PurePosixPath
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from barometer import paths, urls
+from barometer.charts import localise_svg
+from barometer.i18n import COUNTRY_SLUG, LANGS, MEASURE_SHORT, load_lang
+from barometer.pages import MEASURES, SiteModel
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(paths.TEMPLATES),
+        autoescape=select_autoescape(["html", "xml"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    return env
+
+
+def render_site(
+    site: SiteModel, svgs: dict[str, str], *, base_url: str, meta: dict, epoch: int | None
+) -> dict[PurePosixPath, bytes]:
+    """Every HTML page (all languages) plus the root language chooser and the 404 page."""
+    env = environment()
+    base = urls.base_path(base_url)
+    built = (
+        dt.datetime.fromtimestamp(epoch, tz=dt.UTC).date().isoformat()
+        if epoch is not None
+        else meta["extract_date"]
+    )
+    files: dict[PurePosixPath, bytes] = {}
+    localised: dict[tuple[str, str], Markup] = {}
+
+    for lang in LANGS:
+        t = load_lang(lang)
+        env.install_gettext_translations(t.translations, newstyle=True)
+
+        def chart(key: str, lang: str = lang) -> Markup:
+            if (key, lang) not in localised:
+                localised[(key, lang)] = Markup(localise_svg(svgs[key], lang))  # noqa: S704 - SVG rendered by vl-convert from our specs
+            return localised[(key, lang)]
+
+        common = {
+            "lang": lang,
+            "langs": LANGS,
+            "language_names": {code: t.language_name(code) for code in LANGS},
+            "base": base,
+            "base_url": base_url,
+            "absolute": lambda p: urls.absolute(base_url, p),
+            "chart": chart,
+            "meta": meta,
+            "built": built,
+            "nav": {
+                "home": urls.home(lang),
+                "belgium": f"{lang}/{COUNTRY_SLUG[lang]}/",
+                "methodology": urls.page("methodology", lang),
+                "data": urls.page("data", lang),
+                "measures": [(m, urls.measure(m, lang)) for m in MEASURES],
+            },
+            "measure_names": {m: MEASURE_SHORT[m][lang] for m in MEASURES},
+        }
+        for page in site.pages[lang]:
+            html = env.get_template(page["template"]).render(page=page, **common)
+            files[PurePosixPath(page["path"]) / "index.html"] = html.encode("utf-8")
+        for page in site.redirects[lang]:
+            html = env.get_template(page["template"]).render(page=page, **common)
+            files[PurePosixPath(page["path"]) / "index.html"] = html.encode("utf-8")
+        if lang == "en":
+            files[PurePosixPath("404.html")] = (
+                env.get_template("404.html")
+                .render(
+                    page={"path": "404.html", "title": "404", "description": "", "alternates": {}},
+                    **common,
+                )
+                .encode("utf-8")
+            )
+    env.install_gettext_translations(load_lang("en").translations, newstyle=True)
+    files[PurePosixPath("index.html")] = (
+        env.get_template("root.html")
+        .render(
+            base=base,
+            base_url=base_url,
+            langs=LANGS,
+            meta=meta,
+            titles={l: load_lang(l).gettext("Barometer of social integration") for l in LANGS},
+            absolute=lambda p: urls.absolute(base_url, p),
+        )
+        .encode("utf-8")
+    )
+    return files
+
+
+def json_dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

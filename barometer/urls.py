@@ -1,0 +1,69 @@
+"""Stable, localised URL paths of every page (relative to the site root, ending in '/').
+
+    nl/                         home            nl/gemeente/44021-gent/      entity
+    nl/leefloon/                measure         nl/belgie/                   Belgium
+    nl/methodologie/  nl/data/  fixed pages     downloads/…                  files
+
+Links in pages are ``base_path + path`` (``base_path`` = the path of ``--base-url``), so the site
+works under a sub-path; canonical, hreflang and sitemap URLs use the full ``--base-url``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from barometer.geography import COUNTRY
+from barometer.i18n import (
+    COUNTRY_SLUG,
+    LEVEL_WORDS,
+    MEASURE_SLUGS,
+    PAGE_SLUGS,
+    entity_name,
+    short_name,
+    slugify,
+)
+
+
+def home(lang: str) -> str:
+    return f"{lang}/"
+
+
+def entity(ent: dict, lang: str) -> str:
+    if ent["code"] == COUNTRY:
+        return f"{lang}/{COUNTRY_SLUG[lang]}/"
+    word = LEVEL_WORDS[ent["level"]][lang]
+    return f"{lang}/{word}/{ent['code']}-{slugify(short_name(entity_name(ent, lang)))}/"
+
+
+def former(code: str, name: str, lang: str) -> str:
+    """Path of a former municipality code (redirects to its successor)."""
+    return f"{lang}/{LEVEL_WORDS['municipality'][lang]}/{code}-{slugify(name)}/"
+
+
+def measure(m: str, lang: str) -> str:
+    return f"{lang}/{MEASURE_SLUGS[m][lang]}/"
+
+
+def page(name: str, lang: str) -> str:
+    return f"{lang}/{PAGE_SLUGS[name][lang]}/"
+
+
+def entity_csv(code: str) -> str:
+    return f"downloads/entities/{code}.csv"
+
+
+def measure_csv(m: str) -> str:
+    return f"downloads/{m}.csv.gz"
+
+
+def base_path(base_url: str) -> str:
+    """'https://example.github.io/barometer/' → '/barometer/'; '/' → '/'."""
+    path = urlsplit(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def absolute(base_url: str, path: str) -> str:
+    """Full URL for canonical links and the sitemap (a bare path base stays a path)."""
+    return (
+        base_url.rstrip("/") + "/" + path.lstrip("/") if base_url != "/" else "/" + path.lstrip("/")
+    )
