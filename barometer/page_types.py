@@ -225,7 +225,7 @@ def entity_page(b: PageBuilder, code: str) -> dict:
         b.specs[locator_key] = charts.locator(b.model.canon.topology, code, layer)
     merger = None
     if ent["predecessors"]:
-        preds = [p for p in ent["predecessors"].split("|")]
+        preds = ent["predecessors"].split("|")
         names = [
             b.lk.entities.get(p, {}).get(f"name_{b.t.code if b.t.code != 'en' else 'nl'}")
             or _former_name(b, p)

@@ -98,7 +98,9 @@ def render_site(
             base_url=base_url,
             langs=LANGS,
             meta=meta,
-            titles={l: load_lang(l).gettext("Barometer of social integration") for l in LANGS},
+            titles={
+                code: load_lang(code).gettext("Barometer of social integration") for code in LANGS
+            },
             absolute=lambda p: urls.absolute(base_url, p),
         )
         .encode("utf-8")

@@ -76,3 +76,25 @@ def small_data(tmp_path: Path, small_extract: Path) -> Path:
 
 def read_meta(snapshot: Path) -> dict:
     return json.loads((snapshot / "pod_mi_synthetic/extract_meta.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory, snapshot: Path):
+    """The whole site, built once per test session from the real snapshot (xdist group 'site')."""
+    import os
+
+    from barometer import pipeline
+    from barometer.log import setup
+
+    root = tmp_path_factory.mktemp("built")
+    os.environ["SOURCE_DATE_EPOCH"] = "1767225600"
+    setup()
+    cfg = Config(
+        data_dirs=(snapshot,),
+        cache_dir=Path(os.environ.get("BAROMETER_TEST_CACHE", root / "cache")),
+        use_cache=True,
+        site_dir=root / "site",
+        source_date_epoch=1767225600,
+    )
+    report = pipeline.build(cfg)
+    return root / "site", report

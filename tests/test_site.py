@@ -1,0 +1,250 @@
+"""The built site: pages, numbers in the right places, languages, links, downloads.
+
+Numbers are computed here from the raw input files (not from the package) and looked up in the
+HTML. The site is built once per session (tests/conftest.py: built_site).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import json
+import re
+from html import unescape
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from babel.numbers import format_decimal
+
+from barometer import paths
+from barometer.i18n import catalogue_problems
+
+pytestmark = pytest.mark.xdist_group("site")
+
+HREF = re.compile(r'(?:href|src)="([^"]+)"')
+
+
+@pytest.fixture(scope="module")
+def site(built_site):
+    return built_site[0]
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path / "index.html").read_text(encoding="utf-8")
+
+
+def text(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.fixture(scope="module")
+def raw(snapshot):
+    return pd.read_csv(snapshot / "pod_mi_synthetic/extract.csv.gz", dtype={"nis": str})
+
+
+def test_sitemap_pages_exist(site):
+    xml = (site / "sitemap.xml").read_text(encoding="utf-8")
+    locs = re.findall(r"<loc>([^<]+)</loc>", xml)
+    assert len(locs) == 4 * (3 + 4 + 622)
+    for loc in locs:
+        assert (site / loc.lstrip("/") / "index.html").is_file(), loc
+
+
+def test_every_internal_link_and_asset_resolves(site):
+    missing = set()
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 2700
+    for p in pages:
+        for url in HREF.findall(p.read_text(encoding="utf-8")):
+            url = unescape(url).split("#")[0]
+            if not url or url.startswith(("http://", "https://", "mailto:")):
+                continue
+            assert url.startswith("/") or url.startswith("../"), (p, url)
+            target = (p.parent / url).resolve() if url.startswith("../") else site / url.lstrip("/")
+            if url.endswith("/"):
+                target = target / "index.html"
+            if not target.exists():
+                missing.add((str(p.relative_to(site)), url))
+    assert not missing, sorted(missing)[:10]
+
+
+def test_gent_numbers_from_the_raw_files(site, raw, snapshot):
+    count = int(
+        raw[(raw.measure == "ris") & (raw.month == "2026-07") & (raw.nis == "44021")].total.item()
+    )
+    with open(
+        snapshot / "population/flanders_population_1jan_2015-2025_from_gemeente-dashboard.csv",
+        encoding="utf-8",
+    ) as fh:
+        pop = next(
+            int(r["total"])
+            for r in csv.DictReader(fh)
+            if r["nis_code"] == "44021" and r["year_1jan"] == "2025"
+        )
+    rate = count / pop * 1000
+    for lang, loc, path in (
+        ("nl", "nl_BE", "nl/gemeente/44021-gent/"),
+        ("fr", "fr_BE", "fr/commune/44021-gand/"),
+        ("en", "en", "en/municipality/44021-gent/"),
+    ):
+        body = text(page(site, path))
+        assert format_decimal(count, locale=loc) in body, lang
+        assert format_decimal(round(rate, 1), format="#,##0.0", locale=loc) in body, lang
+    assert "7.468" in text(page(site, "nl/gemeente/44021-gent/"))
+
+
+def test_belgium_headline_in_four_number_formats(site, raw):
+    total = int(raw[(raw.measure == "ris") & (raw.month == "2026-07")].total.sum())
+    expected = {"nl": "nl_BE", "fr": "fr_BE", "de": "de_BE", "en": "en"}
+    for lang, loc in expected.items():
+        assert format_decimal(total, locale=loc) in text(page(site, f"{lang}/")), lang
+    assert format_decimal(total, locale="fr_BE") == "162\u202f075"
+
+
+def test_languages_names_and_switcher(site):
+    paths_ = {
+        "nl": "nl/gemeente/62063-luik/",
+        "fr": "fr/commune/62063-liege/",
+        "de": "de/gemeinde/62063-luttich/",
+        "en": "en/municipality/62063-liege/",
+    }
+    names = {"nl": "Luik", "fr": "Liège", "de": "Lüttich", "en": "Liège"}
+    for lang, path in paths_.items():
+        html = page(site, path)
+        assert f'<html lang="{lang}">' in html
+        assert re.search(r"<h1>\s*" + names[lang] + r"\s*</h1>", html), lang
+        for other, opath in paths_.items():
+            assert f'hreflang="{other}" href="/{opath}"' in html
+            if other != lang:
+                assert (
+                    f'href="/{opath}" hreflang="{other}"' in html
+                )  # the switcher leads to the same page
+
+
+def test_synthetic_notice_on_every_page(site):
+    for p in site.rglob("index.html"):
+        html = p.read_text(encoding="utf-8")
+        if 'http-equiv="refresh"' in html or p.parent == site:
+            continue
+        assert 'class="notice"' in html, p
+
+
+def test_notice_disappears_when_the_extract_is_not_synthetic():
+    from barometer.render import environment
+
+    env = environment()
+    env.install_null_translations(newstyle=True)
+    tpl = env.get_template("partials/notice.html")
+    assert "notice" in tpl.render(
+        meta={"synthetic": True}, base="/", nav={"methodology": "en/methodology/"}
+    )
+    assert (
+        tpl.render(
+            meta={"synthetic": False}, base="/", nav={"methodology": "en/methodology/"}
+        ).strip()
+        == ""
+    )
+
+
+def test_redirects_of_former_municipalities(site):
+    for path, target in (
+        ("nl/gemeente/11007-borsbeek/", "/nl/gemeente/11002-antwerpen/"),
+        ("fr/commune/23023-gammerages/", "/fr/commune/23106-pajottegem/"),
+        ("nl/gemeente/44049-nevele/", "/nl/gemeente/44083-deinze/"),
+    ):
+        html = page(site, path)
+        assert f'content="0; url={target}"' in html
+        assert (site / target.lstrip("/") / "index.html").is_file()
+
+
+def test_merger_history_and_herstappe(site):
+    body = text(page(site, "nl/gemeente/23106-pajottegem/"))
+    assert "1 januari 2025" in body and "Galmaarden" in body and "Gooik" in body and "Herne" in body
+    herstappe = text(page(site, "nl/gemeente/73028-herstappe/"))
+    assert "geen eigen OCMW" in herstappe
+    assert (
+        "Per 1000 inwoners" not in herstappe.split("Leefloon")[1][:200]
+        if "Leefloon" in herstappe
+        else True
+    )
+
+
+def test_small_counts_show_as_less_than_five(site, built_site):
+    table = built_site[1].model.indicators.table
+    t = table[
+        (table.period == "2026-07")
+        & (table.measure == "ris")
+        & (table.geo_level == "municipality")
+        & table.flag.astype(str).str.contains("suppressed")
+    ]
+    code = str(t.geo_code.iloc[0])
+    path = next((site / "nl/gemeente").glob(f"{code}-*"))
+    assert "&lt; 5" in (path / "index.html").read_text(encoding="utf-8")
+
+
+def test_charts_are_inline_svg_with_text_alternatives(site):
+    html = page(site, "nl/gemeente/44021-gent/")
+    assert html.count("<svg") >= 5  # four evolution charts and the locator
+    assert html.count('role="img" aria-label="') >= 5
+    assert html.count('<details class="data-table">') == 4
+    assert "ris" and "27,4 per 1000 inwoners in juli 2026" in text(html)
+    assert "cdn" not in html.lower()
+
+
+def test_downloads_and_data_package(site):
+    pkg = json.loads((site / "downloads/datapackage.json").read_text(encoding="utf-8"))
+    assert pkg["synthetic"] is True and pkg["extract_date"] == "2026-11-02"
+    by_path = {r["path"]: r for r in pkg["resources"]}
+    assert {"barometer.csv.gz", "ris.csv.gz", "entities/44021.csv"} <= set(by_path)
+    for rel in ("entities/44021.csv", "ris.csv.gz"):
+        data = (site / "downloads" / rel).read_bytes()
+        assert by_path[rel]["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+        assert by_path[rel]["bytes"] == len(data)
+    gent = pd.read_csv(site / "downloads/entities/44021.csv", comment="#", dtype={"geo_code": str})
+    assert list(gent.columns) == [
+        f["name"] for f in by_path["entities/44021.csv"]["schema"]["fields"]
+    ]
+    assert set(gent.geo_code) == {"44021"} and set(gent.geo_name_fr) == {"Gand"}
+    first = (site / "downloads/entities/44021.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# SYNTHETIC DATA")
+    with gzip.open(site / "downloads/ris.csv.gz", "rt", encoding="utf-8") as fh:
+        assert fh.readline().startswith("# SYNTHETIC")
+        assert fh.readline().startswith("geo_code,geo_level,measure")
+    assert not (site / "downloads/entities/73028.csv").exists()  # Herstappe: no figures
+
+
+def test_every_page_links_its_downloads(site):
+    assert 'href="/downloads/entities/44021.csv"' in page(site, "fr/commune/44021-gand/")
+    assert 'href="/downloads/eris.csv.gz"' in page(site, "en/financial-aid/")
+
+
+def test_methodology_states_last_published_months_and_reconciliation(site):
+    body = text(page(site, "en/methodology/"))
+    assert "July 2026" in body and "April 2026" in body
+    assert "140,200" in body and "146,753" in body  # published annual averages, 2017 and 2019
+
+
+def test_catalogues_are_complete_and_no_template_is_unused():
+    assert catalogue_problems() == []
+    used = {
+        "base.html",
+        "home.html",
+        "entity.html",
+        "measure.html",
+        "methodology.html",
+        "data.html",
+        "redirect.html",
+        "404.html",
+        "root.html",
+    }
+    referenced = set()
+    for tpl in paths.TEMPLATES.rglob("*.html"):
+        referenced |= set(
+            re.findall(
+                r'{%\s*(?:extends|include|from|import)\s+"([^"]+)"', tpl.read_text(encoding="utf-8")
+            )
+        )
+    every = {str(p.relative_to(paths.TEMPLATES)) for p in paths.TEMPLATES.rglob("*.html")}
+    assert every <= used | referenced, every - used - referenced
