@@ -202,6 +202,11 @@ def interactive_spec(spec: dict) -> str:
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def _strict_gate(cfg: Config) -> None:
+    if cfg.strict and warning_count():
+        raise BuildError(f"{warning_count()} warning(s) in strict mode; nothing was written")
+
+
 def build(cfg: Config) -> BuildReport:
     report = BuildReport()
     with _Stage(report, "load"):
@@ -209,10 +214,10 @@ def build(cfg: Config) -> BuildReport:
     with _Stage(report, "indicators"):
         model = gather(canon)
     report.model = model
+    _strict_gate(cfg)
     with _Stage(report, "render"):
         files = render(model, cfg)
-    if cfg.strict and warning_count():
-        raise BuildError(f"{warning_count()} warning(s) in strict mode; nothing was written")
+    _strict_gate(cfg)
     with _Stage(report, "write"):
         write_site(files, cfg.site_dir, epoch=cfg.source_date_epoch)
     report.files = len(files)

@@ -79,19 +79,25 @@ def read_meta(snapshot: Path) -> dict:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory, snapshot: Path):
-    """The whole site, built once per test session from the real snapshot (xdist group 'site')."""
+def site_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache for every test that builds the site (tests in xdist group 'site' share a worker),
+    so the ~3,200 charts are rendered once per session. BAROMETER_TEST_CACHE reuses a cache."""
     import os
 
+    return Path(os.environ.get("BAROMETER_TEST_CACHE") or tmp_path_factory.mktemp("site-cache"))
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory, snapshot: Path, site_cache: Path):
+    """The whole site, built once per test session from the real snapshot (xdist group 'site')."""
     from barometer import pipeline
     from barometer.log import setup
 
     root = tmp_path_factory.mktemp("built")
-    os.environ["SOURCE_DATE_EPOCH"] = "1767225600"
     setup()
     cfg = Config(
         data_dirs=(snapshot,),
-        cache_dir=Path(os.environ.get("BAROMETER_TEST_CACHE", root / "cache")),
+        cache_dir=site_cache,
         use_cache=True,
         site_dir=root / "site",
         source_date_epoch=1767225600,

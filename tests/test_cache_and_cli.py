@@ -55,6 +55,15 @@ def test_cli_check_and_build_end_to_end(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "inputs OK: 565 municipalities" in r.stderr
     assert "(from cache)" in r.stderr
+    bad = subprocess.run(
+        [sys.executable, "build.py", "build", "--site", str(site), "--base-url", "no-slash"],
+        cwd=paths.ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert bad.returncode == 2 and "Config value 'base_url'" in bad.stderr
 
 
 def test_bad_option_exits_2_without_traceback(tmp_path):

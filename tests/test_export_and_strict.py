@@ -98,7 +98,12 @@ def test_strict_build_fails_before_writing_when_reconciliation_is_off(tmp_path, 
     with pytest.raises(BuildError, match="strict"):
         pipeline.build(cfg)
     assert [p.name for p in site.iterdir()] == ["old.html"]
-    # without --strict the same build writes, with the warning logged
+    # without --strict the same build writes (rendering stubbed: the gate is what is tested here)
     logging.getLogger("barometer").handlers.clear()
+    from pathlib import PurePosixPath
+
+    monkeypatch.setattr(
+        pipeline, "render", lambda model, cfg: {PurePosixPath("index.html"): b"new"}
+    )
     report = pipeline.build(replace(cfg, strict=False))
-    assert report.files > 0
+    assert report.files == 1 and (site / "index.html").read_bytes() == b"new"
