@@ -21,6 +21,9 @@ import numpy as np
 import pandas as pd
 
 from barometer.export import to_csv_bytes, with_names
+from barometer.geography import LEVELS
+from barometer.indicators import CATEGORY_NAMES, DIMENSION_NAMES, INDICATOR_NAMES, PERIOD_TYPES
+from barometer.pages import MEASURES
 from barometer.urls import entity_csv, measure_csv
 
 SYNTHETIC_WARNING = (
@@ -35,39 +38,13 @@ FIELDS = [
         "description": "REFNIS code of the 2025 geography (Belgium 01000)",
         "constraints": {"required": True, "pattern": "[0-9]{5}"},
     },
-    {
-        "name": "geo_level",
-        "type": "string",
-        "constraints": {
-            "enum": ["country", "region", "province", "arrondissement", "municipality"]
-        },
-    },
-    {"name": "measure", "type": "string", "constraints": {"enum": ["eris", "gpmi", "ris", "spi"]}},
+    {"name": "geo_level", "type": "string", "constraints": {"enum": list(LEVELS)}},
+    {"name": "measure", "type": "string", "constraints": {"enum": sorted(MEASURES)}},
     {"name": "period", "type": "string", "description": "YYYY-MM (month) or YYYY (year)"},
-    {"name": "period_type", "type": "string", "constraints": {"enum": ["month", "year"]}},
-    {
-        "name": "indicator",
-        "type": "string",
-        "constraints": {
-            "enum": [
-                "count",
-                "per_1000",
-                "yoy_change",
-                "growth_12m",
-                "share",
-                "ratio_ris",
-                "rank_region",
-                "rank_country",
-                "months",
-            ]
-        },
-    },
-    {
-        "name": "dimension",
-        "type": "string",
-        "constraints": {"enum": ["total", "sex", "age", "nationality", "household"]},
-    },
-    {"name": "category", "type": "string"},
+    {"name": "period_type", "type": "string", "constraints": {"enum": PERIOD_TYPES}},
+    {"name": "indicator", "type": "string", "constraints": {"enum": INDICATOR_NAMES}},
+    {"name": "dimension", "type": "string", "constraints": {"enum": DIMENSION_NAMES}},
+    {"name": "category", "type": "string", "constraints": {"enum": CATEGORY_NAMES}},
     {"name": "value", "type": "number", "description": "empty when not published; see flag"},
     {
         "name": "flag",

@@ -564,17 +564,7 @@ def _finalise(parts: list[dict[str, np.ndarray]], cats: dict[str, list[str]]) ->
             c: (
                 cols[c] if c == "value" else pd.Categorical.from_codes(cols[c], categories=names[c])
             )
-            for c in (
-                "geo_code",
-                "geo_level",
-                "measure",
-                "period",
-                "period_type",
-                "indicator",
-                "dimension",
-                "category",
-                "value",
-            )
+            for c in list(INDICATORS.columns)[:-1]  # every column but the flag, added below
         }
     )
     table["flag"] = pd.Categorical.from_codes(flag_codes, categories=labels)

@@ -20,6 +20,15 @@ def _alternates(fn) -> dict[str, str]:  # noqa: ANN001 - fn: lang → path
     return {lang: fn(lang) for lang in LANGS}
 
 
+def _fixed_page(b: PageBuilder, name: str) -> dict:
+    """Template, path and language alternates of a fixed page (methodology, data)."""
+    return {
+        "template": f"{name}.html",
+        "path": urls.page(name, b.t.code),
+        "alternates": _alternates(lambda lang: urls.page(name, lang)),
+    }
+
+
 def all_pages(b: PageBuilder) -> list[dict]:
     pages = [home_page(b), methodology_page(b), data_page(b)]
     pages += [measure_page(b, m) for m in MEASURES]
@@ -423,9 +432,7 @@ def methodology_page(b: PageBuilder) -> dict:
         for reg, ys in years.items()
     ]
     return {
-        "template": "methodology.html",
-        "path": urls.page("methodology", b.t.code),
-        "alternates": _alternates(lambda lang: urls.page("methodology", lang)),
+        **_fixed_page(b, "methodology"),
         "title": _("Methodology"),
         "description": _(
             "Sources, definitions and methods of the barometer of social integration."
@@ -452,9 +459,7 @@ def methodology_page(b: PageBuilder) -> dict:
 def data_page(b: PageBuilder) -> dict:
     _ = b._
     return {
-        "template": "data.html",
-        "path": urls.page("data", b.t.code),
-        "alternates": _alternates(lambda lang: urls.page("data", lang)),
+        **_fixed_page(b, "data"),
         "title": _("Data and downloads"),
         "description": _(
             "Download every published figure of the barometer as CSV, with a Frictionless data package."

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from barometer import paths
 from barometer.canonical import TABLES, load_canonical
@@ -26,11 +27,13 @@ def test_second_load_reads_the_cache_and_gives_the_same_tables(tmp_path, canon):
     assert len(list((tmp_path / "cache").iterdir())) == 1
 
 
-def test_cli_check_and_build_end_to_end(tmp_path):
+@pytest.mark.xdist_group("site")
+def test_cli_check_and_build_end_to_end(tmp_path, site_cache):
+    """The command line builds the site (sharing the session's chart cache) and checks inputs."""
     env = {
         "PATH": "/usr/bin:/bin",
         "SOURCE_DATE_EPOCH": "1700000000",
-        "BAROMETER_CACHE_DIR": str(tmp_path / "cache"),
+        "BAROMETER_CACHE_DIR": str(site_cache),
     }
     site = tmp_path / "site"
     r = subprocess.run(
@@ -39,11 +42,12 @@ def test_cli_check_and_build_end_to_end(tmp_path):
         capture_output=True,
         text=True,
         env=env,
-        timeout=300,
+        timeout=900,
     )
     assert r.returncode == 0, r.stderr
     assert "Done:" in r.stderr
     assert (site / "data/belgium.topo.json").is_file()
+    assert (site / "nl/gemeente/44021-gent/index.html").is_file()
     r = subprocess.run(
         [sys.executable, "build.py", "check"],
         cwd=paths.ROOT,
