@@ -78,7 +78,7 @@
   function enhance(fig) {
     if (fig.getAttribute("data-live")) { return; }
     fig.setAttribute("data-live", "1");
-    var url = fig.getAttribute("data-spec");
+    var url = new URL(fig.getAttribute("data-spec"), window.location.href).href;
     var target = fig.querySelector(".svg");
     Promise.all([runtime(), fetch(url).then(function (r) { return r.json(); })]).then(function (res) {
       var spec = withTooltips(res[1], fig);
