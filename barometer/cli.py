@@ -175,12 +175,14 @@ def export_cmd(cfg: Config, out: Path) -> int:
     """Write the whole published indicator table (CSV or Parquet, by the extension)."""
     from barometer.canonical import load_canonical
     from barometer.downloads import SYNTHETIC_WARNING
-    from barometer.export import with_names, write_table
     from barometer.errors import ConfigError
+    from barometer.export import with_names, write_table
     from barometer.indicators import compute_indicators
 
     if out.suffix.lower() not in (".csv", ".parquet"):  # fail before minutes of work
-        raise ConfigError(f"Config value 'out': expected a path ending in .csv or .parquet, found '{out}'")
+        raise ConfigError(
+            f"Config value 'out': expected a path ending in .csv or .parquet, found '{out}'"
+        )
     canon = load_canonical(cfg)
     table = with_names(compute_indicators(canon).table, canon.entities)
     write_table(table, out, SYNTHETIC_WARNING if canon.meta.synthetic else None)
