@@ -64,32 +64,19 @@ MEASURE_SLUGS = {
     "gpmi": {"nl": "gpmi", "fr": "piis", "de": "gpmi", "en": "integration-project"},
     "spi": {"nl": "spi", "fr": "isp", "de": "spi", "en": "spi-exemption"},
 }
-#: short names of the measures, as the public knows them
-MEASURE_SHORT = {
-    "ris": {
-        "nl": "Leefloon",
-        "fr": "Revenu d'intégration",
-        "de": "Eingliederungseinkommen",
-        "en": "Integration income",
-    },
-    "eris": {
-        "nl": "Financiële steun (equivalent leefloon)",
-        "fr": "Aide financière (équivalent RI)",
-        "de": "Finanzielle Hilfe",
-        "en": "Financial aid (equivalent income)",
-    },
-    "gpmi": {
-        "nl": "GPMI (integratieproject)",
-        "fr": "PIIS (projet d'intégration)",
-        "de": "GPMI (Eingliederungsprojekt)",
-        "en": "GPMI (integration project)",
-    },
-    "spi": {
-        "nl": "SPI-vrijstelling",
-        "fr": "Exonération ISP",
-        "de": "SPI-Freistellung",
-        "en": "SPI exemption",
-    },
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+#: short names of the measures, as the public knows them (msgids of the catalogues)
+MEASURE_LABELS = {
+    "ris": N_("Integration income"),
+    "eris": N_("Financial aid (equivalent income)"),
+    "gpmi": N_("GPMI (integration project)"),
+    "spi": N_("SPI exemption"),
 }
 ENGLISH_NAMES = {
     "01000": "Belgium",
@@ -166,6 +153,10 @@ class Lang:
     def date(self, iso: str) -> str:
         d = dt.date.fromisoformat(iso)
         return format_date(d, "d MMMM y", locale=self.locale)
+
+    def measure(self, m: str) -> str:
+        """The short name of a measure in this language (from the catalogue)."""
+        return self.gettext(MEASURE_LABELS[m])
 
     def language_name(self, code: str) -> str:
         return Locale.parse(LOCALES[code]).get_language_name(LOCALES[code]).capitalize()

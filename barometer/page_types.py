@@ -10,7 +10,7 @@ import math
 
 from barometer import charts, urls
 from barometer.geography import COUNTRY, HERSTAPPE
-from barometer.i18n import LANGS, MEASURE_SHORT, entity_name
+from barometer.i18n import LANGS, entity_name
 from barometer.pages import LEVEL_LABELS, MEASURES, PageBuilder, _nan, _value, chain
 
 RANKED = ("municipality", "arrondissement", "province")
@@ -152,7 +152,7 @@ def home_page(b: PageBuilder) -> dict:
         "evolution": evo,
         "measures": [
             {
-                "label": MEASURE_SHORT[m][b.t.code],
+                "label": b.t.measure(m),
                 "url": urls.measure(m, b.t.code),
                 "figures": key_figures(b, COUNTRY, m),
             }
@@ -202,7 +202,7 @@ def entity_page(b: PageBuilder, code: str) -> dict:
         measures.append(
             {
                 "id": m,
-                "label": MEASURE_SHORT[m][b.t.code],
+                "label": b.t.measure(m),
                 "url": urls.measure(m, b.t.code),
                 "figures": key_figures(b, code, m),
                 "comparison": comparison(b, parents, m),
@@ -338,10 +338,10 @@ def measure_page(b: PageBuilder, m: str) -> dict:
         "template": "measure.html",
         "path": urls.measure(m, b.t.code),
         "alternates": _alternates(lambda lang: urls.measure(m, lang)),
-        "title": MEASURE_SHORT[m][b.t.code],
+        "title": b.t.measure(m),
         "description": b.model.canon.meta.measures[m][b.t.code]
         if b.t.code in b.model.canon.meta.measures[m]
-        else MEASURE_SHORT[m][b.t.code],
+        else b.t.measure(m),
         "measure": m,
         "official_name": b.model.canon.meta.measures[m].get(b.t.code, ""),
         "definition": _definition(b, m),
@@ -439,7 +439,7 @@ def methodology_page(b: PageBuilder) -> dict:
         ),
         "last_months": [
             {
-                "label": MEASURE_SHORT[m][b.t.code],
+                "label": b.t.measure(m),
                 "month": b.t.month(b.lk.last_month[m]),
                 "stable": meta.stable_after_months[m],
             }
@@ -465,8 +465,7 @@ def data_page(b: PageBuilder) -> dict:
             "Download every published figure of the barometer as CSV, with a Frictionless data package."
         ),
         "measures": [
-            {"label": MEASURE_SHORT[m][b.t.code], "file": urls.measure_csv(m), "id": m}
-            for m in MEASURES
+            {"label": b.t.measure(m), "file": urls.measure_csv(m), "id": m} for m in MEASURES
         ],
         "entities": [
             {**b.link(c), "file": urls.entity_csv(c)}

@@ -18,7 +18,7 @@ import pandas as pd
 
 from barometer import charts, urls
 from barometer.geography import COUNTRY, HERSTAPPE, LEVELS
-from barometer.i18n import LANGS, MEASURE_SHORT, Lang, entity_name, load_lang, short_name
+from barometer.i18n import LANGS, N_, Lang, entity_name, load_lang, short_name
 from barometer.sources.extract import GROUPS
 
 MEASURES = ("ris", "eris", "gpmi", "spi")
@@ -27,11 +27,6 @@ CHART_GAP_SHARE = 0.01
 in charts (it stays in tables and downloads, flagged ``incomplete``): e.g. Flanders in December
 2021, when Antwerpen did not report."""
 DIMENSION_COLUMNS = {dim: [c.split("_", 1)[1] for c in cols] for dim, cols in GROUPS.items()}
-
-
-def N_(message: str) -> str:
-    """Mark a message for extraction; translated where it is shown."""
-    return message
 
 
 LEVEL_LABELS = {
@@ -254,7 +249,7 @@ class PageBuilder:
         return {"name": self.name(code), "url": self.url(code), "code": code}
 
     def measure_label(self, m: str) -> str:
-        return MEASURE_SHORT[m][self.t.code]
+        return self.t.measure(m)
 
     # numbers
     def count(self, v: float) -> str:

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from barometer import paths, urls
 from barometer.charts import localise_svg
-from barometer.i18n import COUNTRY_SLUG, LANGS, MEASURE_SHORT, load_lang
+from barometer.i18n import COUNTRY_SLUG, LANGS, load_lang
 from barometer.pages import MEASURES, SiteModel
 
 
@@ -73,7 +73,7 @@ def render_site(
                 "data": urls.page("data", lang),
                 "measures": [(m, urls.measure(m, lang)) for m in MEASURES],
             },
-            "measure_names": {m: MEASURE_SHORT[m][lang] for m in MEASURES},
+            "measure_names": {m: t.measure(m) for m in MEASURES},
         }
         for page in site.pages[lang]:
             html = env.get_template(page["template"]).render(page=page, **common)
