@@ -25,7 +25,7 @@ growth and ratios every year and for the last ``RECENT_MONTHS`` published months
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -112,7 +112,6 @@ class Frames:
     monthly: pd.DataFrame
     yearly: pd.DataFrame
     last_month: dict[str, str]
-    report: dict = field(default_factory=dict)
 
 
 def _population_by_year(population: pd.DataFrame, codes: list[str], years: range) -> pd.DataFrame:

@@ -278,11 +278,13 @@ def entity_page(b: PageBuilder, code: str) -> dict:
     }
 
 
+def _former_record_name(b: PageBuilder, f: dict) -> str:
+    """A former municipality's name in the page's language (English: its Dutch REFNIS name)."""
+    return f["name_nl"] if b.t.code in ("nl", "en") else f[f"name_{b.t.code}"]
+
+
 def _former_name(b: PageBuilder, code: str) -> str:
-    for f in b.lk.former:
-        if f["code"] == code:
-            return f["name_nl"] if b.t.code in ("nl", "en") else f[f"name_{b.t.code}"]
-    return code
+    return next((_former_record_name(b, f) for f in b.lk.former if f["code"] == code), code)
 
 
 def measure_page(b: PageBuilder, m: str) -> dict:
@@ -488,7 +490,7 @@ def redirect_pages(b: PageBuilder) -> list[dict]:
     out = []
     for f in b.lk.former:
         succ = f["code_2025"]
-        name = f["name_nl"] if b.t.code in ("nl", "en") else f[f"name_{b.t.code}"]
+        name = _former_record_name(b, f)
         out.append(
             {
                 "template": "redirect.html",

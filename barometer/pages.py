@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from barometer import charts, urls
-from barometer.geography import COUNTRY, HERSTAPPE, LEVELS
+from barometer.geography import COUNTRY
 from barometer.i18n import LANGS, N_, Lang, entity_name, load_lang, short_name
 from barometer.sources.extract import GROUPS
 
@@ -373,15 +373,3 @@ def build_site_model(model) -> SiteModel:  # noqa: ANN001
         pages[code] = page_types.all_pages(b)
         redirects[code] = page_types.redirect_pages(b)
     return SiteModel(pages=pages, specs=specs, redirects=redirects)
-
-
-__all__ = [
-    "LEVELS",
-    "HERSTAPPE",
-    "MEASURES",
-    "SiteModel",
-    "build_site_model",
-    "PageBuilder",
-    "Lookups",
-    "chain",
-]

@@ -28,8 +28,6 @@ from barometer.write import write_site
 
 log = logging.getLogger(__name__)
 
-STAGES = ("load", "indicators", "render", "write")
-
 
 @dataclass(frozen=True)
 class Model:

@@ -9,7 +9,6 @@ localised for the page's language.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import PurePosixPath
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -106,7 +105,3 @@ def render_site(
         .encode("utf-8")
     )
     return files
-
-
-def json_dumps(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
