@@ -225,6 +225,79 @@ def locator(topology: dict, code: str, layer: str, *, width: int = 200, height: 
     }
 
 
+#: regions in the scatters (Okabe-Ito: Flanders, Wallonia, Brussels)
+REGION_COLOURS = ["#0072b2", "#d55e00", "#009e73"]
+#: fixed padding around a scatter's plot area (autosize none): the plot origin is at (left, top)
+SCATTER_PADDING = {"left": 56, "top": 10, "right": 24, "bottom": 28}
+
+
+def scatter(
+    points: list[tuple[float, float, int]],
+    trend: list[tuple[float, float]],
+    *,
+    x_domain: tuple[float, float],
+    y_domain: tuple[float, float],
+    y_log: bool,
+    y_format: str,
+    y_ticks: list[float] | None = None,
+    width: int = 640,
+    height: int = 400,
+) -> dict:
+    """Dots (x, y, region index) coloured by region, and the fitted trend as a dashed line.
+
+    Both scales have explicit domains (no 'nice', no zero) so that :func:`scatter.position`
+    knows where every dot lands.
+    """
+    x_enc = {
+        "field": "x",
+        "type": "quantitative",
+        "title": None,
+        "scale": {"domain": list(x_domain), "nice": False, "zero": False},
+        "axis": {"format": ",.0f", "tickCount": 6, "labelFlush": True},
+    }
+    y_scale: dict = {"domain": list(y_domain), "nice": False, "zero": False}
+    if y_log:
+        y_scale["type"] = "log"
+    y_axis: dict = {"format": y_format, "labelFlush": True}
+    if y_ticks:
+        y_axis["values"] = y_ticks
+    y_enc = {"field": "y", "type": "quantitative", "title": None, "scale": y_scale, "axis": y_axis}
+    return {
+        "width": width,
+        "height": height,
+        "autosize": {"type": "none"},
+        "padding": dict(SCATTER_PADDING),
+        "layer": [
+            {
+                "data": {"values": [{"x": x, "y": y, "g": g} for x, y, g in points]},
+                "mark": {"type": "circle", "size": 22, "opacity": 0.75, "clip": True},
+                "encoding": {
+                    "x": x_enc,
+                    "y": y_enc,
+                    "color": {
+                        "field": "g",
+                        "type": "nominal",
+                        "legend": None,
+                        "scale": {"domain": [0, 1, 2], "range": REGION_COLOURS},
+                    },
+                },
+            },
+            {
+                "data": {"values": [{"x": x, "y": y} for x, y in trend]},
+                "mark": {
+                    "type": "line",
+                    "color": "#222222",
+                    "strokeDash": [6, 4],
+                    "strokeWidth": 1.5,
+                    "clip": True,
+                },
+                "encoding": {"x": x_enc, "y": y_enc},
+            },
+        ],
+        "config": CONFIG,
+    }
+
+
 def quantile_classes(values: dict[str, float], k: int = 5) -> tuple[dict[str, int], list[float]]:
     """Quantile classes (equal numbers of entities per class); breaks rounded to 2 significant digits.
 
@@ -242,12 +315,6 @@ def quantile_classes(values: dict[str, float], k: int = 5) -> tuple[dict[str, in
 
 
 # --- rendering ----------------------------------------------------------------------------------
-
-
-def spec_key(spec: dict) -> str:
-    return hashlib.sha256(
-        json.dumps(spec, sort_keys=True, separators=(",", ":")).encode()
-    ).hexdigest()[:24]
 
 
 _GEOMETRY = re.compile(r'\b(d|transform)="([^"]*)"')
@@ -270,36 +337,52 @@ def _render_one(spec_json: str) -> str:
     return minify_svg(vlc.vegalite_to_svg(json.loads(spec_json)))
 
 
-def render_svgs(
-    specs: dict[str, dict], cache_dir: Path | None, workers: int | None = None
-) -> dict[str, str]:
-    """Render every spec (key → spec) to SVG text, in parallel, through the cache."""
-    out: dict[str, str] = {}
+def render_cached(
+    items: dict[str, str],
+    render_one,  # noqa: ANN001 - a picklable function: text → str | bytes
+    cache_dir: Path | None,
+    suffix: str,
+    workers: int | None = None,
+) -> dict[str, str | bytes]:
+    """Render every item (key → source text) in parallel, each cached by the hash of its text."""
+    binary = suffix.endswith(".png")
+    out: dict[str, str | bytes] = {}
     todo: dict[str, str] = {}
-    for key, spec in specs.items():
-        h = spec_key(spec)
-        path = cache_dir / f"{h}.svg" if cache_dir else None
+    hashes = {k: hashlib.sha256(v.encode()).hexdigest()[:24] for k, v in items.items()}
+    for key in items:
+        path = cache_dir / f"{hashes[key]}{suffix}" if cache_dir else None
         if path is not None and path.is_file():
-            out[key] = path.read_text(encoding="utf-8")
+            out[key] = path.read_bytes() if binary else path.read_text(encoding="utf-8")
         else:
-            todo[key] = json.dumps(spec, sort_keys=True)
+            todo[key] = items[key]
     if todo:
         n = workers or min(len(todo), os.cpu_count() or 1)
         keys = list(todo)
         if n > 1 and len(keys) > 4:
             with ProcessPoolExecutor(max_workers=n) as pool:
-                rendered = list(pool.map(_render_one, (todo[k] for k in keys), chunksize=16))
+                rendered = list(pool.map(render_one, (todo[k] for k in keys), chunksize=16))
         else:
-            rendered = [_render_one(todo[k]) for k in keys]
-        for key, svg in zip(keys, rendered, strict=True):
-            out[key] = svg
+            rendered = [render_one(todo[k]) for k in keys]
+        for key, result in zip(keys, rendered, strict=True):
+            out[key] = result
             if cache_dir is not None:
                 cache_dir.mkdir(parents=True, exist_ok=True)
-                tmp = cache_dir / f".{spec_key(specs[key])}.svg.part"
-                tmp.write_text(svg, encoding="utf-8")
-                tmp.replace(cache_dir / f"{spec_key(specs[key])}.svg")
-        log.info("rendered %d charts (%d from cache)", len(todo), len(specs) - len(todo))
+                tmp = cache_dir / f".{hashes[key]}{suffix}.part"
+                if binary:
+                    tmp.write_bytes(result)
+                else:
+                    tmp.write_text(result, encoding="utf-8")
+                tmp.replace(cache_dir / f"{hashes[key]}{suffix}")
+    log.info("rendered %d %s files (%d from cache)", len(todo), suffix, len(items) - len(todo))
     return out
+
+
+def render_svgs(
+    specs: dict[str, dict], cache_dir: Path | None, workers: int | None = None
+) -> dict[str, str]:
+    """Render every spec (key → spec) to SVG text, in parallel, through the cache."""
+    texts = {k: json.dumps(spec, sort_keys=True) for k, spec in specs.items()}
+    return render_cached(texts, _render_one, cache_dir, ".svg", workers)  # type: ignore[return-value]
 
 
 _TEXT = re.compile(r"(<text[^>]*>)([^<]*)(</text>)")

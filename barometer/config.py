@@ -41,7 +41,10 @@ class Config:
     """Turn every warning into a failure (``--strict``)."""
 
     base_url: str = "/"
-    """URL prefix of the published site, e.g. ``https://example.github.io/barometer/``."""
+    """URL of the published site, e.g. ``https://example.github.io/barometer/`` (``--base-url`` or
+    env ``BAROMETER_BASE_URL``). Pages link to each other with relative URLs, so the same files work
+    under any path; the base URL gives canonical, hreflang, Open Graph and sitemap URLs and the
+    404 page's links. Without an absolute URL there is no sitemap.xml."""
 
     pod_mi_url: str | None = None
     """Download URL of the POD MI extract (env ``BAROMETER_POD_MI_URL``); its metadata sits beside it."""
@@ -73,6 +76,7 @@ def load_config(
     errors: list[str] = []
     if data is not None and not data.is_dir():
         errors.append(f"Config value 'data': expected an existing directory, found '{data}'")
+    base_url = base_url or os.environ.get("BAROMETER_BASE_URL") or None
     if base_url is not None and not (base_url.endswith("/")):
         errors.append(
             f"Config value 'base_url': expected a URL or path ending in '/', found '{base_url}'"
@@ -95,7 +99,7 @@ def load_config(
         cache_dir=cache_dir or Path(os.environ.get("BAROMETER_CACHE_DIR") or paths.CACHE),
         use_cache=True if use_cache is None else use_cache,
         strict=bool(strict),
-        base_url=base_url or "/",
+        base_url=base_url or os.environ.get("BAROMETER_BASE_URL") or "/",
         pod_mi_url=os.environ.get("BAROMETER_POD_MI_URL") or None,
         mirror=mirror or os.environ.get("BAROMETER_DATA_MIRROR") or None,
         source_date_epoch=epoch,

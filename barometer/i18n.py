@@ -47,6 +47,10 @@ PAGE_SLUGS = {
         "en": "methodology",
     },
     "data": {"nl": "data", "fr": "donnees", "de": "daten", "en": "data"},
+    "scatter": {"nl": "inkomen", "fr": "revenus", "de": "einkommen", "en": "income"},
+    "compare": {"nl": "vergelijken", "fr": "comparer", "de": "vergleichen", "en": "compare"},
+    "notes": {"nl": "analyses", "fr": "analyses", "de": "analysen", "en": "notes"},
+    "search": {"nl": "zoeken", "fr": "recherche", "de": "suche", "en": "search"},
 }
 MEASURE_SLUGS = {
     "ris": {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from barometer import charts, urls
+from barometer import charts, explore, urls
 from barometer.geography import COUNTRY, HERSTAPPE
 from barometer.i18n import LANGS, entity_name
 from barometer.pages import LEVEL_LABELS, MEASURES, PageBuilder, _nan, _value, chain
@@ -32,6 +32,7 @@ def _fixed_page(b: PageBuilder, name: str) -> dict:
 def all_pages(b: PageBuilder) -> list[dict]:
     pages = [home_page(b), methodology_page(b), data_page(b)]
     pages += [measure_page(b, m) for m in MEASURES]
+    pages += [explore.scatter_page(b), explore.compare_page(b)]
     pages += [entity_page(b, code) for code in b.lk.entities]
     return pages
 
@@ -275,6 +276,9 @@ def entity_page(b: PageBuilder, code: str) -> dict:
         "merger": merger,
         "herstappe": code == HERSTAPPE,
         "csv": urls.entity_csv(code),
+        "og_image": f"og/{code}.png",
+        "scatter": explore.entity_scatter(b, code),
+        "compare_url": explore.compare_link(b, code),
     }
 
 

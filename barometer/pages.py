@@ -86,6 +86,15 @@ class Lookups:
     ranked_count: dict[tuple[str, str, str], int] = field(default_factory=dict)
     gaps: set[tuple[str, str, str]] = field(default_factory=set)
     """(geo, measure, month) left out of charts: members with over CHART_GAP_SHARE of the population missing."""
+    income: dict[str, dict[int, float]] = field(default_factory=dict)
+    """Average net taxable income per declaration: code → year → EUR (municipalities)."""
+    cells: dict[tuple[str, str], dict[str, dict[str, list[float]]]] = field(default_factory=dict)
+    """(geo, measure) → 'year'|'month' → 'dim.cat' → breakdown counts (NaN = missing or
+    suppressed) aligned on share_years/share_months (the periods with breakdowns)."""
+    share_years: list[str] = field(default_factory=list)
+    share_months: list[str] = field(default_factory=list)
+    derived: dict[str, object] = field(default_factory=dict)
+    """Language-neutral models computed once and shared by the four languages (scatter, compare)."""
 
 
 def build_lookups(model) -> Lookups:  # noqa: ANN001 - pipeline.Model (avoid an import cycle)
@@ -146,6 +155,13 @@ def build_lookups(model) -> Lookups:  # noqa: ANN001 - pipeline.Model (avoid an 
     inc = model.indicators.incomplete
     big = inc[(inc.period_type == "month") & (inc.missing_population_share > CHART_GAP_SHARE)]
     gaps = set(zip(big.geo_code, big.measure, big.period, strict=True))
+    income: dict[str, dict[int, float]] = defaultdict(dict)
+    for y, c, v in zip(
+        canon.income.year, canon.income.code, canon.income.average_per_declaration, strict=True
+    ):
+        if v == v:
+            income[c][int(y)] = float(v)
+    cells, share_periods = _breakdown_counts(table)
     return Lookups(
         entities,
         dict(children),
@@ -158,7 +174,39 @@ def build_lookups(model) -> Lookups:  # noqa: ANN001 - pipeline.Model (avoid an 
         former,
         ranked_count,
         gaps,
+        dict(income),
+        cells,
+        share_periods["year"],
+        share_periods["month"],
     )
+
+
+def _breakdown_counts(table: pd.DataFrame) -> tuple[dict, dict[str, list[str]]]:
+    """Breakdown counts per (geo, measure), per period type, aligned on that type's periods.
+
+    Suppressed cells are NaN (the table hides their counts).
+    """
+    sh = table[(table.indicator == "count") & (table.dimension != "total")]
+    out: dict[tuple[str, str], dict] = defaultdict(lambda: {"year": {}, "month": {}})
+    periods: dict[str, list[str]] = {}
+    for ptype in ("year", "month"):
+        sub = sh[sh.period_type == ptype]
+        wide = sub.assign(
+            geo_code=sub.geo_code.astype(str),
+            measure=sub.measure.astype(str),
+            cell=sub.dimension.astype(str) + "." + sub.category.astype(str),
+            period=sub.period.astype(str),
+        ).pivot_table(
+            index=["geo_code", "measure", "cell"],
+            columns="period",
+            values="value",
+            aggfunc="first",
+            dropna=False,
+        )
+        periods[ptype] = [str(p) for p in wide.columns]
+        for (g, m, cell), vals in zip(wide.index, wide.to_numpy().tolist(), strict=True):
+            out[(g, m)][ptype][cell] = vals
+    return dict(out), periods
 
 
 def _series(table: pd.DataFrame, period_type: str) -> dict[tuple[str, str], Series]:
@@ -226,6 +274,11 @@ class SiteModel:
     pages: dict[str, list[dict]]
     specs: dict[str, dict]
     redirects: dict[str, list[dict]]
+    files: dict[str, bytes] = field(default_factory=dict)
+    """Data files made while building pages (the compare tool's data)."""
+    cards: dict[str, dict] = field(default_factory=dict)
+    """Preview card of each area (code → the keyword arguments of :func:`cards.card_svg`
+    except ``locator``, which is the key of its locator chart)."""
 
 
 class PageBuilder:
@@ -372,4 +425,42 @@ def build_site_model(model) -> SiteModel:  # noqa: ANN001
         b = PageBuilder(lk, load_lang(code), model, specs)
         pages[code] = page_types.all_pages(b)
         redirects[code] = page_types.redirect_pages(b)
-    return SiteModel(pages=pages, specs=specs, redirects=redirects)
+    return SiteModel(
+        pages=pages,
+        specs=specs,
+        redirects=redirects,
+        files={"data/compare.json": lk.derived["compare"]},  # type: ignore[dict-item]
+        cards=card_models(lk, model),
+    )
+
+
+def card_models(lk: Lookups, model) -> dict[str, dict]:  # noqa: ANN001
+    """What each area's preview image shows (language-neutral)."""
+    from barometer.cards import plain_number
+
+    t = {code: load_lang(code) for code in ("nl", "fr", "de")}
+    measure = " · ".join(dict.fromkeys(t[c].measure("ris") for c in t))
+    month = lk.last_month["ris"]
+    out = {}
+    for code, e in lk.entities.items():
+        s = lk.monthly.get((code, "ris"))
+        series = (
+            [
+                v if (code, "ris", p) not in lk.gaps else math.nan
+                for p, v in zip(s.periods, s.per_1000.tolist(), strict=True)
+            ]
+            if s is not None
+            else []
+        )
+        value = _value(lk, code, "ris", "per_1000")[0]
+        out[code] = {
+            "name": entity_name(e, "en"),
+            "level": f"NIS {code}",
+            "value": plain_number(value),
+            "month": month,
+            "measure": measure,
+            "series": series,
+            "locator": f"locator-{code}" if code != COUNTRY else None,
+            "synthetic": bool(model.canon.meta.synthetic),
+        }
+    return out

@@ -24,6 +24,7 @@ from barometer.log import warning_count
 from barometer.neighbours import neighbours_and_peers
 from barometer.reconcile import STRICT_TOLERANCE, reconcile, strict_failures
 from barometer.topology import topology_json
+from barometer.urls import is_absolute
 from barometer.write import write_site
 
 log = logging.getLogger(__name__)
@@ -133,8 +134,9 @@ def _size(n: int, lang: str) -> str:
 def render(model: Model, cfg: Config) -> dict[PurePosixPath, bytes]:
     """Every file of the site, in memory."""
     from barometer import static
-    from barometer.charts import render_svgs
+    from barometer.charts import localise_svg, render_svgs
     from barometer.downloads import build_downloads
+    from barometer.i18n import LANGS
     from barometer.pages import build_site_model
     from barometer.render import render_site
     from barometer.sitemap import robots_txt, sitemap_xml
@@ -162,6 +164,14 @@ def render(model: Model, cfg: Config) -> dict[PurePosixPath, bytes]:
             if page["template"] == "data.html":
                 page["sizes"] = {str(p): _size(len(d), lang) for p, d in downloads.items()}
     svgs = render_svgs(site.specs, cfg.cache_dir / "svg" if cfg.use_cache else None)
+    for path, data in preview_cards(site, svgs, cfg).items():
+        add(path, data)
+    for path, data in site.files.items():
+        add(path, data)
+    for key in site.specs:
+        if key.startswith("scatter-income-"):
+            for lang in LANGS:  # the image under each municipality's own dot
+                add(f"charts/{key}.{lang}.svg", localise_svg(svgs[key], lang))
     for path, data in render_site(
         site, svgs, base_url=cfg.base_url, meta=meta, epoch=cfg.source_date_epoch
     ).items():
@@ -171,7 +181,10 @@ def render(model: Model, cfg: Config) -> dict[PurePosixPath, bytes]:
     for key, spec in site.specs.items():
         if key.startswith(("map-", "evo-home", "evo-regions")):
             add(f"charts/{key}.json", interactive_spec(spec))
-    add("sitemap.xml", sitemap_xml(site, cfg.base_url))
+    if is_absolute(cfg.base_url):
+        add("sitemap.xml", sitemap_xml(site, cfg.base_url))
+    else:
+        log.info("no absolute --base-url: sitemap.xml left out (it needs absolute URLs)")
     add("robots.txt", robots_txt(cfg.base_url))
     add("data/belgium.topo.json", topology_json(canon.topology))
     add("data/entities.json", canon.entities.to_json(orient="records", force_ascii=False))
@@ -183,6 +196,19 @@ def render(model: Model, cfg: Config) -> dict[PurePosixPath, bytes]:
     add("data/incomplete.csv", to_csv_bytes(model.indicators.incomplete))
     add(".nojekyll", "")
     return files
+
+
+def preview_cards(site, svgs: dict[str, str], cfg: Config) -> dict[str, bytes]:  # noqa: ANN001
+    """og/<code>.png for every area (Open Graph and Twitter preview images)."""
+    from barometer import cards
+    from barometer.charts import render_cached
+
+    texts = {
+        code: cards.card_svg(**{**c, "locator": svgs.get(c["locator"]) if c["locator"] else None})
+        for code, c in site.cards.items()
+    }
+    pngs = render_cached(texts, cards.png, cfg.cache_dir / "og" if cfg.use_cache else None, ".png")
+    return {f"og/{code}.png": data for code, data in pngs.items()}
 
 
 def interactive_spec(spec: dict) -> str:

@@ -32,12 +32,19 @@ def environment() -> Environment:
     return env
 
 
+def _absolute(base_url: str, base: str):  # noqa: ANN202 - a template function
+    """URL of a site path for canonical/hreflang/Open Graph: full with an absolute base URL,
+    otherwise relative to the page (so it never breaks under a sub-path)."""
+    if urls.is_absolute(base_url):
+        return lambda p: urls.absolute(base_url, p)
+    return lambda p: base + p
+
+
 def render_site(
     site: SiteModel, svgs: dict[str, str], *, base_url: str, meta: dict, epoch: int | None
 ) -> dict[PurePosixPath, bytes]:
     """Every HTML page (all languages) plus the root language chooser and the 404 page."""
     env = environment()
-    base = urls.base_path(base_url)
     built = (
         dt.datetime.fromtimestamp(epoch, tz=dt.UTC).date().isoformat()
         if epoch is not None
@@ -59,9 +66,7 @@ def render_site(
             "lang": lang,
             "langs": LANGS,
             "language_names": {code: t.language_name(code) for code in LANGS},
-            "base": base,
             "base_url": base_url,
-            "absolute": lambda p: urls.absolute(base_url, p),
             "chart": chart,
             "meta": meta,
             "built": built,
@@ -74,17 +79,19 @@ def render_site(
             },
             "measure_names": {m: t.measure(m) for m in MEASURES},
         }
-        for page in site.pages[lang]:
-            html = env.get_template(page["template"]).render(page=page, **common)
-            files[PurePosixPath(page["path"]) / "index.html"] = html.encode("utf-8")
-        for page in site.redirects[lang]:
-            html = env.get_template(page["template"]).render(page=page, **common)
+        for page in [*site.pages[lang], *site.redirects[lang]]:
+            base = urls.relative_root(page["path"])
+            html = env.get_template(page["template"]).render(
+                page=page, base=base, absolute=_absolute(base_url, base), **common
+            )
             files[PurePosixPath(page["path"]) / "index.html"] = html.encode("utf-8")
         if lang == "en":
             files[PurePosixPath("404.html")] = (
                 env.get_template("404.html")
                 .render(
                     page={"path": "404.html", "title": "404", "description": "", "alternates": {}},
+                    base=urls.base_path(base_url),
+                    absolute=_absolute(base_url, urls.base_path(base_url)),
                     **common,
                 )
                 .encode("utf-8")
@@ -93,14 +100,14 @@ def render_site(
     files[PurePosixPath("index.html")] = (
         env.get_template("root.html")
         .render(
-            base=base,
+            base="",
             base_url=base_url,
             langs=LANGS,
             meta=meta,
             titles={
                 code: load_lang(code).gettext("Barometer of social integration") for code in LANGS
             },
-            absolute=lambda p: urls.absolute(base_url, p),
+            absolute=_absolute(base_url, ""),
         )
         .encode("utf-8")
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape, quoteattr
 
 from barometer.pages import SiteModel
-from barometer.urls import absolute
+from barometer.urls import absolute, is_absolute
 
 
 def sitemap_xml(site: SiteModel, base_url: str) -> str:
@@ -26,4 +26,7 @@ def sitemap_xml(site: SiteModel, base_url: str) -> str:
 
 
 def robots_txt(base_url: str) -> str:
-    return f"User-agent: *\nAllow: /\nSitemap: {absolute(base_url, 'sitemap.xml')}\n"
+    lines = ["User-agent: *", "Allow: /"]
+    if is_absolute(base_url):
+        lines.append(f"Sitemap: {absolute(base_url, 'sitemap.xml')}")
+    return "\n".join(lines) + "\n"

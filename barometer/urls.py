@@ -4,8 +4,10 @@
     nl/leefloon/                measure         nl/belgie/                   Belgium
     nl/methodologie/  nl/data/  fixed pages     downloads/…                  files
 
-Links in pages are ``base_path + path`` (``base_path`` = the path of ``--base-url``), so the site
-works under a sub-path; canonical, hreflang and sitemap URLs use the full ``--base-url``.
+Links in pages are ``root + path`` where ``root`` is the page's relative way back to the site root
+(``../../../`` from an entity page), so the same files work at any sub-path; only the 404 page
+(served by the host for any missing path) uses the path of ``--base-url``. Canonical, hreflang,
+Open Graph and sitemap URLs use the full ``--base-url``.
 """
 
 from __future__ import annotations
@@ -54,6 +56,15 @@ def entity_csv(code: str) -> str:
 
 def measure_csv(m: str) -> str:
     return f"downloads/{m}.csv.gz"
+
+
+def relative_root(path: str) -> str:
+    """'nl/gemeente/44021-gent/' → '../../../'; 'index.html' or '' → ''."""
+    return "../" * path.count("/")
+
+
+def is_absolute(base_url: str) -> bool:
+    return urlsplit(base_url).scheme in ("http", "https")
 
 
 def base_path(base_url: str) -> str:

@@ -1,4 +1,37 @@
 // Barometer of social integration: progressive enhancement only. Every page works without it.
+// Shared helpers: where the site root is, the page language, the Vega runtime on demand.
+var Barometer = (function () {
+  "use strict";
+  var script = document.currentScript || document.querySelector("script[src$='assets/app.js']");
+  var base = script ? script.src.replace(/assets\/app\.js.*$/, "") : "/";
+  var lang = document.documentElement.lang || "en";
+  var locale = { nl: "nl-BE", fr: "fr-BE", de: "de-BE", en: "en-GB" }[lang] || "en-GB";
+  var loading = null;
+  function runtime() {
+    if (window.vegaEmbed) { return Promise.resolve(); }
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = base + "assets/vega.js";
+        s.onload = resolve;
+        s.onerror = reject;
+        document.head.appendChild(s);
+      });
+    }
+    return loading;
+  }
+  function fmt(v, digits) {
+    return new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+  }
+  var vegaLocales = {
+    nl: { decimal: ",", thousands: ".", grouping: [3], currency: ["€ ", ""] },
+    fr: { decimal: ",", thousands: "\u202f", grouping: [3], currency: ["", " €"] },
+    de: { decimal: ",", thousands: ".", grouping: [3], currency: ["", " €"] },
+    en: { decimal: ".", thousands: ",", grouping: [3], currency: ["€", ""] }
+  };
+  return { base: base, lang: lang, locale: locale, runtime: runtime, fmt: fmt, vegaLocales: vegaLocales };
+})();
+
 (function () {
   "use strict";
 
@@ -35,29 +68,9 @@
   "use strict";
   var figures = document.querySelectorAll("figure.chart[data-spec]");
   if (!figures.length || !window.fetch) { return; }
-  var script = document.currentScript || document.querySelector("script[src$='assets/app.js']");
-  var base = script ? script.src.replace(/assets\/app\.js.*$/, "") : "/";
-  var lang = document.documentElement.lang || "en";
-  var locales = {
-    nl: { decimal: ",", thousands: ".", grouping: [3], currency: ["€ ", ""] },
-    fr: { decimal: ",", thousands: "\u202f", grouping: [3], currency: ["", " €"] },
-    de: { decimal: ",", thousands: ".", grouping: [3], currency: ["", " €"] },
-    en: { decimal: ".", thousands: ",", grouping: [3], currency: ["€", ""] }
-  };
-  var loading = null;
-  function runtime() {
-    if (window.vegaEmbed) { return Promise.resolve(); }
-    if (!loading) {
-      loading = new Promise(function (resolve, reject) {
-        var s = document.createElement("script");
-        s.src = base + "assets/vega.js";
-        s.onload = resolve;
-        s.onerror = reject;
-        document.head.appendChild(s);
-      });
-    }
-    return loading;
-  }
+  var lang = Barometer.lang;
+  var runtime = Barometer.runtime;
+  var locales = Barometer.vegaLocales;
   function withTooltips(spec, fig) {
     var valueTitle = fig.getAttribute("data-value-label");
     var nameTitle = fig.getAttribute("data-name-label");
@@ -91,5 +104,306 @@
   Array.prototype.forEach.call(figures, function (fig) {
     fig.addEventListener("pointerenter", function () { enhance(fig); }, { once: true });
     fig.addEventListener("focusin", function () { enhance(fig); }, { once: true });
+  });
+})();
+
+// Scatter page: pick a municipality, ring its dot on both charts (positions come with the page).
+(function () {
+  "use strict";
+  var picker = document.querySelector("[data-picker]");
+  if (!picker) { return; }
+  picker.hidden = false;
+  var select = picker.querySelector("select");
+  var out = picker.querySelector(".picked");
+  var NS = "http://www.w3.org/2000/svg";
+  function mark(fig, xy, name) {
+    var svg = fig.querySelector(".svg svg");
+    var old = svg.querySelector("g.pick");
+    if (old) { old.parentNode.removeChild(old); }
+    if (!xy) { return; }
+    var p = xy.split(",").map(Number);
+    var width = Number(svg.getAttribute("width")) || 720;
+    var g = document.createElementNS(NS, "g");
+    g.setAttribute("class", "pick");
+    var c = document.createElementNS(NS, "circle");
+    c.setAttribute("cx", p[0]); c.setAttribute("cy", p[1]); c.setAttribute("r", 9);
+    c.setAttribute("fill", "none"); c.setAttribute("stroke", "#111"); c.setAttribute("stroke-width", 3);
+    var t = document.createElementNS(NS, "text");
+    var right = p[0] < width * 0.7;
+    t.setAttribute("x", right ? p[0] + 12 : p[0] - 12); t.setAttribute("y", p[1]); t.setAttribute("dy", 5);
+    t.setAttribute("text-anchor", right ? "start" : "end");
+    t.setAttribute("font-size", 15); t.setAttribute("font-weight", 700);
+    t.setAttribute("stroke", "#fff"); t.setAttribute("stroke-width", 4); t.setAttribute("paint-order", "stroke");
+    t.textContent = name;
+    g.appendChild(c); g.appendChild(t);
+    svg.appendChild(g);
+  }
+  function show() {
+    var o = select.options[select.selectedIndex];
+    var code = select.value;
+    document.querySelectorAll("figure[data-scatter]").forEach(function (fig) {
+      mark(fig, code ? o.getAttribute("data-" + fig.getAttribute("data-scatter")) : "", o.textContent);
+    });
+    out.textContent = code ? o.getAttribute("data-text") : "";
+    var url = new URL(window.location.href);
+    if (code) { url.searchParams.set("e", code); } else { url.searchParams.delete("e"); }
+    window.history.replaceState(null, "", url.href);
+  }
+  select.addEventListener("change", show);
+  var pre = new URLSearchParams(window.location.search).get("e");
+  if (pre) { select.value = pre; show(); }
+})();
+
+// Compare tool: the whole state lives in the URL (?e=codes&m=measure&i=indicator&c=category&p=month|year).
+(function () {
+  "use strict";
+  var form = document.getElementById("compare");
+  if (!form || !window.fetch) { return; }
+  var B = Barometer;
+  var COLOURS = ["#0b3c8c", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#999999", "#000000"];
+  var MAX = Number(form.getAttribute("data-max")) || 8;
+  var words = document.getElementById("compare-words");
+  var levels = JSON.parse(words.getAttribute("data-levels"));
+  var nameIndex = { nl: 3, fr: 4, de: 5, en: 6 }[B.lang] || 6;
+  var doc = null, byCode = {}, byLabel = {}, cache = {};
+  var state = null;
+
+  function undelta(coded, scale) {
+    var out = [], prev = 0;
+    (coded || []).forEach(function (d) {
+      if (d === null) { out.push(null); return; }
+      prev += d; out.push(prev / scale);
+    });
+    return out;
+  }
+  // The twin of barometer.compare.decode: count, per_1000 and shares of one (measure, area).
+  function decodeSeries(measure, code) {
+    var key = measure + "/" + code;
+    if (cache[key]) { return cache[key]; }
+    var e = (doc.series[measure] || {})[code];
+    if (!e) { return null; }
+    var pops = doc.pop[code] || [];
+    var res = {};
+    [["month", doc.months, "c", "o", 1, 1, "b", doc.share_months], ["year", doc.years, "y", "yo", 100, 10, "yb", doc.share_years]].forEach(function (k) {
+      var periods = k[1], counts = undelta(e[k[2]], k[4]), over = e[k[3]] || {};
+      var totals = {}, rates = [];
+      periods.forEach(function (p, i) {
+        var n = i < counts.length ? counts[i] : null;
+        totals[p] = n;
+        var yi = doc.years.indexOf(p.slice(0, 4));
+        var den = yi >= 0 ? pops[yi] : null;
+        if (over[String(i)] !== undefined) { rates.push(over[String(i)]); }
+        else if (n === null || !den) { rates.push(null); }
+        else { rates.push(n * 1000 / den); }
+      });
+      var r = { periods: periods, count: periods.map(function (p) { return totals[p]; }), per_1000: rates, share: {}, sharePeriods: k[7] };
+      var cells = e[k[6]] || {};
+      Object.keys(cells).forEach(function (cell) {
+        var vals = undelta(cells[cell], k[5]);
+        r.share[cell] = k[7].map(function (p, i) {
+          var v = i < vals.length ? vals[i] : null, t = totals[p];
+          return v === null || !t ? null : v / t;
+        });
+      });
+      res[k[0]] = r;
+    });
+    cache[key] = res;
+    return res;
+  }
+
+  function parse(search) {
+    var q = new URLSearchParams(search);
+    var radios = function (name) { return Array.prototype.map.call(form.querySelectorAll("input[name='" + name + "']"), function (i) { return i.value; }); };
+    var pick = function (name, allowed, dflt) { var v = q.get(name); return allowed.indexOf(v) >= 0 ? v : dflt; };
+    var cats = Array.prototype.map.call(form.querySelectorAll("#category option"), function (o) { return o.value; });
+    var codes = (q.get("e") || "").split(",").filter(function (c, i, a) { return byCode[c] && a.indexOf(c) === i; }).slice(0, MAX);
+    return {
+      e: codes,
+      m: pick("m", radios("m"), "ris"),
+      i: pick("i", radios("i"), "per_1000"),
+      c: pick("c", cats, cats[0]),
+      p: pick("p", radios("p"), "month")
+    };
+  }
+  function query(s) {
+    var q = "e=" + s.e.join(",") + "&m=" + s.m + "&i=" + s.i + "&p=" + s.p;
+    return s.i === "share" ? q + "&c=" + s.c : q;
+  }
+  function name(code) { return byCode[code][nameIndex]; }
+  function label(code) { return name(code) + " (" + levels[byCode[code][1]] + ")"; }
+
+  function syncForm() {
+    ["m", "i", "p"].forEach(function (k) {
+      form.querySelectorAll("input[name='" + k + "']").forEach(function (r) { r.checked = r.value === state[k]; });
+    });
+    var cat = document.getElementById("category");
+    cat.value = state.c;
+    cat.disabled = state.i !== "share";
+    var ul = form.querySelector(".chosen");
+    ul.innerHTML = "";
+    state.e.forEach(function (code, i) {
+      var li = document.createElement("li");
+      var sw = document.createElement("span");
+      sw.className = "swatch"; sw.style.setProperty("--c", COLOURS[i]);
+      li.appendChild(sw);
+      li.appendChild(document.createTextNode(label(code) + " "));
+      var b = document.createElement("button");
+      b.type = "button"; b.className = "remove"; b.setAttribute("data-code", code);
+      b.textContent = words.getAttribute("data-remove");
+      b.setAttribute("aria-label", words.getAttribute("data-remove") + " " + name(code));
+      li.appendChild(b);
+      ul.appendChild(li);
+    });
+  }
+
+  function valuesOf(code) {
+    var s = decodeSeries(state.m, code);
+    if (!s) { return { periods: [], values: [] }; }
+    var k = s[state.p];
+    if (state.i === "share") { return { periods: k.sharePeriods, values: k.share[state.c] || k.sharePeriods.map(function () { return null; }) }; }
+    return { periods: k.periods, values: k[state.i] };
+  }
+  function format(v) {
+    if (v === null || v === undefined) { return "–"; }
+    if (state.i === "share") { return B.fmt(100 * v, 1) + " %"; }
+    if (state.i === "count") { return B.fmt(v, state.p === "year" ? 1 : 0); }
+    return B.fmt(v, v < 10 ? 2 : 1);
+  }
+  function caption() {
+    var m = form.querySelector("input[name='m'][value='" + state.m + "']").parentNode.textContent.trim();
+    var i = form.querySelector("input[name='i'][value='" + state.i + "']").parentNode.textContent.trim();
+    var p = form.querySelector("input[name='p'][value='" + state.p + "']").parentNode.textContent.trim();
+    var c = state.i === "share" ? " — " + document.querySelector("#category option[value='" + state.c + "']").textContent : "";
+    return m + ": " + i + c + " (" + p.toLowerCase() + ")";
+  }
+
+  function render() {
+    syncForm();
+    var q = query(state);
+    window.history.replaceState(null, "", window.location.pathname + "?" + q);
+    document.getElementById("share-link").href = window.location.pathname + "?" + q;
+    var cap = caption();
+    document.getElementById("compare-caption").textContent = cap;
+    var legend = document.getElementById("compare-legend");
+    legend.innerHTML = "";
+    var series = state.e.map(valuesOf);
+    var rows = [];
+    state.e.forEach(function (code, li) {
+      var item = document.createElement("li");
+      if (li === 0) { item.className = "main"; }
+      var sw = document.createElement("span"); sw.className = "swatch"; sw.style.setProperty("--c", COLOURS[li]);
+      item.appendChild(sw); item.appendChild(document.createTextNode(name(code)));
+      legend.appendChild(item);
+      series[li].periods.forEach(function (p, i) {
+        var v = series[li].values[i];
+        if (v !== null && v !== undefined) {
+          rows.push({ date: p.length === 4 ? p + "-07-01" : p + "-01", period: p, line: li, name: name(code), value: state.i === "share" ? v : v });
+        }
+      });
+    });
+    document.getElementById("compare-note").textContent = state.i === "share" ? words.getAttribute("data-share-note") : "";
+    // table: periods newest first, one column per area
+    var table = document.getElementById("compare-table");
+    table.querySelector("caption").textContent = cap;
+    var periods = series.length ? series[0].periods.slice() : [];
+    series.forEach(function (s) { s.periods.forEach(function (p) { if (periods.indexOf(p) < 0) { periods.push(p); } }); });
+    periods.sort().reverse();
+    periods = periods.filter(function (p) { return series.some(function (s) { var i = s.periods.indexOf(p); return i >= 0 && s.values[i] !== null && s.values[i] !== undefined; }); });
+    var thead = table.querySelector("thead"), tbody = table.querySelector("tbody");
+    thead.innerHTML = ""; tbody.innerHTML = "";
+    var tr = document.createElement("tr");
+    var th0 = document.createElement("th"); th0.scope = "col"; th0.textContent = words.getAttribute("data-period"); tr.appendChild(th0);
+    state.e.forEach(function (code) { var th = document.createElement("th"); th.scope = "col"; th.textContent = name(code); tr.appendChild(th); });
+    thead.appendChild(tr);
+    periods.forEach(function (p) {
+      var r = document.createElement("tr");
+      var th = document.createElement("th"); th.scope = "row"; th.textContent = p; r.appendChild(th);
+      series.forEach(function (s) {
+        var td = document.createElement("td"); td.className = "num";
+        var i = s.periods.indexOf(p);
+        td.textContent = format(i >= 0 ? s.values[i] : null);
+        r.appendChild(td);
+      });
+      tbody.appendChild(r);
+    });
+    document.getElementById("compare-table-wrap").hidden = state.e.length === 0;
+    var fig = document.getElementById("compare-chart");
+    fig.hidden = state.e.length === 0;
+    if (!state.e.length) { return; }
+    var n = state.e.length;
+    var spec = {
+      width: "container", height: 300, autosize: { type: "fit", contains: "padding" },
+      data: { values: rows },
+      mark: { type: "line", point: state.p === "year" || rows.length < 40 ? true : { size: 30, opacity: 0 }, interpolate: "linear" },
+      encoding: {
+        x: { field: "date", type: "temporal", title: null, axis: { format: "%Y", labelAngle: 0 } },
+        y: { field: "value", type: "quantitative", title: null, axis: { format: state.i === "share" ? ".0%" : "~r" }, scale: { zero: state.i !== "per_1000" } },
+        color: { field: "line", type: "nominal", legend: null, scale: { domain: state.e.map(function (c, i) { return i; }), range: COLOURS.slice(0, n) } },
+        strokeWidth: { field: "line", type: "nominal", legend: null, scale: { domain: state.e.map(function (c, i) { return i; }), range: state.e.map(function (c, i) { return i === 0 ? 3 : 1.8; }) } },
+        tooltip: [{ field: "name", type: "nominal", title: " " }, { field: "period", type: "nominal", title: words.getAttribute("data-period") }, { field: "value", type: "quantitative", title: " ", format: state.i === "share" ? ".1%" : (state.i === "count" ? ",.0f" : ",.2f") }]
+      },
+      config: { view: { stroke: null }, font: "system-ui, sans-serif", axis: { labelFontSize: 11, gridColor: "#e6e6e6" } }
+    };
+    var view = document.getElementById("compare-view");
+    view.setAttribute("aria-label", cap);
+    B.runtime().then(function () {
+      return window.vegaEmbed(view, spec, { renderer: "svg", actions: false, formatLocale: B.vegaLocales[B.lang] });
+    }).catch(function (err) { document.getElementById("compare-note").textContent = String(err); });
+  }
+
+  function addByLabel() {
+    var input = document.getElementById("add-area");
+    var msg = document.getElementById("area-message");
+    var code = byLabel[input.value.trim().toLowerCase()];
+    if (!code) { msg.textContent = words.getAttribute("data-unknown"); return; }
+    if (state.e.indexOf(code) >= 0) { input.value = ""; return; }
+    if (state.e.length >= MAX) { msg.textContent = words.getAttribute("data-full"); return; }
+    msg.textContent = "";
+    input.value = "";
+    state.e.push(code);
+    render();
+  }
+
+  fetch(form.getAttribute("data-data")).then(function (r) { return r.json(); }).then(function (d) {
+    doc = d;
+    var list = document.getElementById("area-list");
+    doc.entities.forEach(function (e) { byCode[e[0]] = e; });
+    var opts = doc.entities.slice().sort(function (a, b) { return a[nameIndex].localeCompare(b[nameIndex], B.locale); });
+    var frag = document.createDocumentFragment();
+    opts.forEach(function (e) {
+      var l = label(e[0]);
+      byLabel[l.toLowerCase()] = e[0];
+      if (!byLabel[e[nameIndex].toLowerCase()]) { byLabel[e[nameIndex].toLowerCase()] = e[0]; }
+      var o = document.createElement("option"); o.value = l; frag.appendChild(o);
+    });
+    list.appendChild(frag);
+    state = parse(window.location.search && new URLSearchParams(window.location.search).get("e") !== null ? window.location.search : "?" + form.getAttribute("data-default"));
+    form.hidden = false;
+    document.querySelectorAll(".nojs-only").forEach(function (el) { el.hidden = true; });
+    render();
+  });
+
+  form.addEventListener("change", function (ev) {
+    var t = ev.target;
+    if (!state || t.id === "add-area") { return; }
+    if (t.name === "m" || t.name === "i" || t.name === "p") { state[t.name] = t.value; }
+    if (t.id === "category") { state.c = t.value; }
+    render();
+  });
+  form.addEventListener("click", function (ev) {
+    var t = ev.target;
+    if (t.classList && t.classList.contains("remove")) {
+      var code = t.getAttribute("data-code");
+      state.e = state.e.filter(function (c) { return c !== code; });
+      render();
+      var first = form.querySelector(".chosen .remove") || document.getElementById("add-area");
+      first.focus();
+    } else if (t.id === "add-button") {
+      addByLabel();
+    }
+  });
+  form.addEventListener("submit", function (ev) { ev.preventDefault(); addByLabel(); });
+  document.getElementById("add-area").addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter") { ev.preventDefault(); addByLabel(); }
   });
 })();
