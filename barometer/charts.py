@@ -89,7 +89,13 @@ def _evolution_template(width: int, height: int) -> str:
     return json.dumps(_spec(chart))
 
 
-def evolution(rows: list[tuple[str, int, float]], *, width: int = 640, height: int = 220) -> dict:
+def evolution(
+    rows: list[tuple[str, int, float]],
+    *,
+    width: int = 640,
+    height: int = 220,
+    points: bool = False,
+) -> dict:
     """Monthly per 1000: one line per entity (``line`` in drawing order), the first bold.
 
     ``rows``: (period 'YYYY-MM', line (0 = the entity, 1… = comparisons), value).
@@ -102,6 +108,8 @@ def evolution(rows: list[tuple[str, int, float]], *, width: int = 640, height: i
     enc = spec["encoding"]
     enc["color"]["scale"] = {"domain": list(range(n)), "range": LINE_COLOURS[:n]}
     enc["strokeWidth"]["scale"] = {"domain": list(range(n)), "range": [3] + [1.5] * (n - 1)}
+    if points:  # sparse periods (published yearly figures): show where the data are
+        spec["mark"] = {"type": "line", "point": True}
     return spec
 
 

@@ -136,6 +136,61 @@ def build_cmd(cfg: Config) -> int:
     return 0
 
 
+@main.command("serve")
+@common_options
+@click.option(
+    "--site",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Site directory (default: site/).",
+)
+@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
+@click.option(
+    "--base-url",
+    "base_url",
+    default=None,
+    help="Serve under this URL's path, as it will be published (e.g. https://x.github.io/barometer/).",
+)
+@click.option(
+    "--no-build", is_flag=True, help="Serve site/ as it is (no first build, no watching)."
+)
+@run
+def serve_cmd(cfg: Config, port: int, no_build: bool) -> int:
+    """Preview the site on 127.0.0.1; rebuild when content/ or templates/ change."""
+    import threading
+
+    from barometer import paths
+    from barometer.pipeline import build
+    from barometer.serve import make_server, watch
+    from barometer.urls import base_path
+
+    def rebuild() -> None:
+        log.info("%s", build(cfg).summary())
+
+    if not no_build:
+        rebuild()
+    prefix = base_path(cfg.base_url)
+    server = make_server(cfg.site_dir, prefix, port)
+    stop = threading.Event()
+    if not no_build:
+        dirs = [
+            cfg.content_dir,
+            paths.TEMPLATES,
+            paths.PACKAGE / "static",
+            paths.PACKAGE / "locale",
+        ]
+        threading.Thread(target=watch, args=(dirs, rebuild, stop), daemon=True).start()
+    log.info("serving %s on http://127.0.0.1:%d%s (Ctrl+C to stop)", cfg.site_dir, port, prefix)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()
+    return 0
+
+
 @main.command("check")
 @common_options
 @run

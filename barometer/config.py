@@ -30,6 +30,9 @@ class Config:
     site_dir: Path = paths.SITE
     """Where the built site goes (swapped in atomically at the end of a build)."""
 
+    content_dir: Path = paths.CONTENT
+    """Focus notes (``content/<lang>/*.md``)."""
+
     cache_dir: Path = paths.CACHE
     """Parquet cache of validated canonical tables, keyed on input hashes and code version
     (env ``BAROMETER_CACHE_DIR`` overrides ``data/cache/``)."""

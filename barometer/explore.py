@@ -194,7 +194,7 @@ def scatter_page(b: PageBuilder) -> dict:
             "key": sm.rate.key,
             "size": sm.rate.size,
             "summary": _(
-                "{n} municipalities, {year}: the higher the average income, the fewer beneficiaries per 1000 inhabitants (correlation r = {r} between income and the logarithm of the rate)."
+                "{n} municipalities, {year}: correlation r = {r} between income and the logarithm of the rate (a negative r: fewer beneficiaries per 1000 inhabitants where incomes are higher)."
             ).format(n=rate_fit.n, year=year, r=_r_text(b, rate_fit.r)),
             "method": (
                 _(
@@ -375,3 +375,90 @@ def compare_page(b: PageBuilder) -> dict:
         "downloads": [{"label": b.t.measure(m), "file": urls.measure_csv(m)} for m in MEASURES],
         "data_page": urls.page("data", b.t.code),
     }
+
+
+# --- focus notes ------------------------------------------------------------------------------
+
+PUBLISHED_CHART = "published-ris"
+PUBLISHED_CODES = (COUNTRY, *REGIONS)
+
+
+def published_chart(b: PageBuilder) -> str:
+    """The published annual averages of Belgium and its regions as a line chart (for the notes)."""
+    from barometer.notes import published_figures
+
+    if PUBLISHED_CHART not in b.specs:
+        figures = published_figures(b.model.canon.published_totals)
+        rows = sorted(
+            (f"{year}-07", PUBLISHED_CODES.index(code), fig.value)
+            for (kind, code, year), fig in figures.items()
+            if kind == "total" and code in PUBLISHED_CODES
+        )
+        b.specs[PUBLISHED_CHART] = charts.evolution(rows, points=True)
+        b.lk.derived.setdefault("chart_codes", {})[PUBLISHED_CHART] = list(PUBLISHED_CODES)  # type: ignore[union-attr]
+    return PUBLISHED_CHART
+
+
+def _note_path(lang: str, slug: str) -> str:
+    return f"{urls.page('notes', lang)}{slug}/"
+
+
+def note_pages(b: PageBuilder, notes: list) -> list[dict]:  # noqa: ANN001 - list[notes.Note]
+    """One page per note of this language, plus the index of notes."""
+    from barometer.notes import published_figures, render_note
+
+    published_chart(b)
+    figures = published_figures(b.model.canon.published_totals)
+    langs_of: dict[str, list[str]] = {}
+    for n in notes:
+        langs_of.setdefault(n.slug, []).append(n.lang)
+    mine = sorted(
+        (n for n in notes if n.lang == b.t.code), key=lambda n: (n.date, n.slug), reverse=True
+    )
+    codes_of = b.lk.derived.get("chart_codes", {})
+    pages = []
+    for n in mine:
+        r = render_note(n, figures, set(b.specs), b.t)
+        for part in r.parts:
+            if "chart" in part:
+                part["legend"] = [
+                    {"name": b.name(c), "colour": charts.LINE_COLOURS[i], "main": i == 0}
+                    for i, c in enumerate(codes_of.get(part["chart"], []))  # type: ignore[union-attr]
+                ]
+        pages.append(
+            {
+                "template": "note.html",
+                "path": _note_path(b.t.code, n.slug),
+                "alternates": {lang: _note_path(lang, n.slug) for lang in langs_of[n.slug]},
+                "title": n.title,
+                "description": n.summary,
+                "date": b.t.date(n.date),
+                "iso_date": n.date,
+                "author": n.author,
+                "parts": r.parts,
+                "toc": r.toc,
+                "sources": r.sources,
+                "index": urls.page("notes", b.t.code),
+                "searchable": True,
+            }
+        )
+    index = {
+        "template": "notes.html",
+        "path": urls.page("notes", b.t.code),
+        "alternates": {lang: urls.page("notes", lang) for lang in LANGS},
+        "title": b._("Focus notes"),
+        "description": b._(
+            "Short analyses of the integration income and related aid, written by the barometer's analysts."
+        ),
+        "notes": [
+            {
+                "title": p["title"],
+                "url": p["path"],
+                "date": p["date"],
+                "iso_date": p["iso_date"],
+                "summary": p["description"],
+            }
+            for p in pages
+        ],
+    }
+    return [index, *pages]

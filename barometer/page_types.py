@@ -32,7 +32,7 @@ def _fixed_page(b: PageBuilder, name: str) -> dict:
 def all_pages(b: PageBuilder) -> list[dict]:
     pages = [home_page(b), methodology_page(b), data_page(b)]
     pages += [measure_page(b, m) for m in MEASURES]
-    pages += [explore.scatter_page(b), explore.compare_page(b)]
+    pages += [explore.scatter_page(b), explore.compare_page(b), search_page(b)]
     pages += [entity_page(b, code) for code in b.lk.entities]
     return pages
 
@@ -277,6 +277,7 @@ def entity_page(b: PageBuilder, code: str) -> dict:
         "herstappe": code == HERSTAPPE,
         "csv": urls.entity_csv(code),
         "og_image": f"og/{code}.png",
+        "searchable": True,
         "scatter": explore.entity_scatter(b, code),
         "compare_url": explore.compare_link(b, code),
     }
@@ -361,6 +362,7 @@ def measure_page(b: PageBuilder, m: str) -> dict:
         "breakdown": b.breakdown(COUNTRY, None, m),
         "ranking": ranking,
         "csv": urls.measure_csv(m),
+        "searchable": True,
     }
 
 
@@ -486,6 +488,19 @@ def data_page(b: PageBuilder) -> dict:
             )
             if c != HERSTAPPE
         ],
+    }
+
+
+def search_page(b: PageBuilder) -> dict:
+    _ = b._
+    return {
+        **_fixed_page(b, "search"),
+        "title": _("Search"),
+        "description": _(
+            "Search the municipalities, areas, measures and focus notes of the barometer."
+        ),
+        "index": "pagefind/",
+        "home": urls.home(b.t.code),
     }
 
 

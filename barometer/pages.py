@@ -353,6 +353,7 @@ class PageBuilder:
                         if v == v and (c, measure, p) not in self.lk.gaps
                     ]
             self.specs[key] = charts.evolution(rows)
+            self.lk.derived.setdefault("chart_codes", {})[key] = list(codes)  # type: ignore[union-attr]
         valid = [(p, v) for p, v in zip(first.periods, first.per_1000, strict=True) if not _nan(v)]
         summary = ""
         if valid:
@@ -414,8 +415,8 @@ class PageBuilder:
         return out
 
 
-def build_site_model(model) -> SiteModel:  # noqa: ANN001
-    from barometer import page_types
+def build_site_model(model, notes: list | None = None) -> SiteModel:  # noqa: ANN001
+    from barometer import explore, page_types
 
     lk = build_lookups(model)
     specs: dict[str, dict] = {}
@@ -423,7 +424,11 @@ def build_site_model(model) -> SiteModel:  # noqa: ANN001
     redirects: dict[str, list[dict]] = {}
     for code in LANGS:
         b = PageBuilder(lk, load_lang(code), model, specs)
-        pages[code] = page_types.all_pages(b)
+        pages[code] = page_types.all_pages(b) + explore.note_pages(b, notes or [])
+        index = next(p for p in pages[code] if p["template"] == "notes.html")
+        home = next(p for p in pages[code] if p["template"] == "home.html")
+        home["notes"] = index["notes"][:3]
+        home["notes_url"] = index["path"]
         redirects[code] = page_types.redirect_pages(b)
     return SiteModel(
         pages=pages,

@@ -137,8 +137,10 @@ def render(model: Model, cfg: Config) -> dict[PurePosixPath, bytes]:
     from barometer.charts import localise_svg, render_svgs
     from barometer.downloads import build_downloads
     from barometer.i18n import LANGS
+    from barometer.notes import load_notes
     from barometer.pages import build_site_model
     from barometer.render import render_site
+    from barometer.search import search_bundle
     from barometer.sitemap import robots_txt, sitemap_xml
 
     files: dict[PurePosixPath, bytes] = {}
@@ -158,7 +160,7 @@ def render(model: Model, cfg: Config) -> dict[PurePosixPath, bytes]:
     downloads = build_downloads(model.indicators.table, canon.entities, meta=meta, sources=sources)
     for path, data in downloads.items():
         add(path, data)
-    site = build_site_model(model)
+    site = build_site_model(model, load_notes(cfg.content_dir))
     for lang, pages in site.pages.items():
         for page in pages:
             if page["template"] == "data.html":
@@ -195,6 +197,8 @@ def render(model: Model, cfg: Config) -> dict[PurePosixPath, bytes]:
     add("data/reconciliation.csv", to_csv_bytes(model.reconciliation))
     add("data/incomplete.csv", to_csv_bytes(model.indicators.incomplete))
     add(".nojekyll", "")
+    for path, data in search_bundle(files).items():
+        add(path, data)
     return files
 
 

@@ -407,3 +407,25 @@ var Barometer = (function () {
     if (ev.key === "Enter") { ev.preventDefault(); addByLabel(); }
   });
 })();
+
+// Search page: Pagefind's own UI over the static index of this language (loaded on this page only).
+(function () {
+  "use strict";
+  var box = document.getElementById("search");
+  if (!box) { return; }
+  var bundle = new URL(box.getAttribute("data-bundle"), window.location.href).href;
+  var css = document.createElement("link");
+  css.rel = "stylesheet"; css.href = bundle + "pagefind-ui.css";
+  document.head.appendChild(css);
+  var s = document.createElement("script");
+  s.src = bundle + "pagefind-ui.js";
+  s.onload = function () {
+    var ui = new window.PagefindUI({
+      element: "#search", bundlePath: bundle, baseUrl: new URL(Barometer.base).pathname,
+      showImages: false, showSubResults: false, resetStyles: false, autofocus: true
+    });
+    var q = new URLSearchParams(window.location.search).get("q");
+    if (q) { ui.triggerSearch(q); }
+  };
+  document.head.appendChild(s);
+})();
