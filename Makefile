@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site setup test lint check fetch serve clean
+.PHONY: site setup tools test lint check fetch serve clean
 
 ## site: set up the virtual environment (if needed) and build the site into site/
 site: setup
@@ -16,6 +16,12 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
+
+## tools: the Nu Html Checker (vnu.jar, from the npm registry; runs on the machine's Java)
+VNU := .tools/node_modules/vnu-jar/build/dist/vnu.jar
+tools: $(VNU)
+$(VNU):
+	npm install --silent --no-audit --no-fund --prefix .tools vnu-jar@26.9.27
 
 ## test: run the whole test suite (the command CI runs)
 test: setup

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -81,11 +82,15 @@ def run(fn: Callable[..., int | None]) -> Callable[..., None]:
         except DataError as exc:
             for line in exc.message().splitlines():
                 click.echo(line, err=True)
+                if os.environ.get("GITHUB_ACTIONS") == "true":  # an annotation on the run's page
+                    click.echo(f"::error title=Invalid input::{line}")
             n = len(exc.problems) + exc.omitted
             click.echo(f"error: {n} problem(s) in the inputs; nothing was written", err=True)
             code = exc.exit_code
         except BarometerError as exc:
             click.echo(f"error: {exc}", err=True)
+            if os.environ.get("GITHUB_ACTIONS") == "true":
+                click.echo(f"::error title=Build failed::{exc}")
             code = exc.exit_code
         except Exception as exc:  # noqa: BLE001 - the edge: never show a bare traceback
             if verbose:

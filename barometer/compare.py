@@ -8,12 +8,12 @@ Layout::
     {"months": [...], "years": [...],              # periods of the full series
      "share_months": [...], "share_years": [...],  # periods with breakdowns
      "entities": [[code, level, parent, name_nl, name_fr, name_de, name_en], ...],
-     "pop": {code: [population per year of "years"]},
+     "pop": {code: population per year of "years", delta-coded},
      "series": {measure: {code: {
          "c":  monthly counts, delta-coded,                       aligned on months
          "o":  {month index: per 1000} where the denominator is not pop of the year
                (higher levels in months when members did not report),
-         "y":  annual averages × 100, delta-coded,               aligned on years
+         "y":  annual averages × 1000, delta-coded,              aligned on years
          "yo": {year index: per 1000} likewise,
          "b":  {"dim.cat": monthly breakdown counts, delta-coded}, aligned on share_months
          "yb": {"dim.cat": annual breakdown averages × 10, delta-coded}, aligned on share_years
@@ -29,6 +29,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable
+
+YEAR_SCALE = 1000
+"""Annual averages are kept to 0.001 person (a rate of a small area stays exact to display)."""
+BREAKDOWN_YEAR_SCALE = 10
+"""Annual breakdown averages to 0.1 person: shares to 0.1 % from 50 people (and 160 KB less)."""
 
 
 def delta(values: Iterable[float | None], scale: int = 1) -> list[int | None]:
@@ -83,7 +88,7 @@ def _rate_overrides(
         den = pop.get(p[:4])
         implied = n * 1000 / den if den else math.nan
         if not math.isclose(implied, r, rel_tol=1e-9, abs_tol=1e-9):
-            out[str(index[p])] = round(r, 4)
+            out[str(index[p])] = round(r, 5)
     return out
 
 
@@ -110,14 +115,14 @@ def encode_entity(
         ycol: list[float | None] = [None] * len(years)
         for p, v in zip(yp, yc, strict=True):
             ycol[years[p]] = v
-        entry["y"] = delta(ycol, 100)
+        entry["y"] = delta(ycol, YEAR_SCALE)
         yover = _rate_overrides(yp, yc, yr, pop, years)
         if yover:
             entry["yo"] = yover
     if cells.get("month"):
         entry["b"] = {cell: delta(v) for cell, v in cells["month"].items()}
     if cells.get("year"):
-        entry["yb"] = {cell: delta(v, 10) for cell, v in cells["year"].items()}
+        entry["yb"] = {cell: delta(v, BREAKDOWN_YEAR_SCALE) for cell, v in cells["year"].items()}
     return entry
 
 
@@ -128,11 +133,11 @@ def decode(doc: dict, measure: str, code: str) -> dict[str, dict[str, list[float
     "share:dim.cat" (aligned on share_months/share_years).
     """
     e = doc["series"][measure][code]
-    pops = doc["pop"].get(code, [])
+    pops = undelta(doc["pop"].get(code, []))
     out: dict[str, dict[str, list[float | None]]] = {}
     for kind, periods, key, okey, scale, bscale in (
         ("month", doc["months"], "c", "o", 1, 1),
-        ("year", doc["years"], "y", "yo", 100, 10),
+        ("year", doc["years"], "y", "yo", YEAR_SCALE, BREAKDOWN_YEAR_SCALE),
     ):
         counts = undelta(e.get(key, []), scale)
         counts += [None] * (len(periods) - len(counts))

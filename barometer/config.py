@@ -31,7 +31,7 @@ class Config:
     """Where the built site goes (swapped in atomically at the end of a build)."""
 
     content_dir: Path = paths.CONTENT
-    """Focus notes (``content/<lang>/*.md``)."""
+    """Focus notes (``content/<lang>/*.md``; env ``BAROMETER_CONTENT_DIR`` overrides)."""
 
     cache_dir: Path = paths.CACHE
     """Parquet cache of validated canonical tables, keyed on input hashes and code version
@@ -99,6 +99,7 @@ def load_config(
         data_dirs=default_data_dirs(data),
         target_data_dir=data if data is not None else paths.RAW,
         site_dir=site if site is not None else paths.SITE,
+        content_dir=Path(os.environ.get("BAROMETER_CONTENT_DIR") or paths.CONTENT),
         cache_dir=cache_dir or Path(os.environ.get("BAROMETER_CACHE_DIR") or paths.CACHE),
         use_cache=True if use_cache is None else use_cache,
         strict=bool(strict),

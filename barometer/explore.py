@@ -53,7 +53,8 @@ class ScatterModel:
     growth_period: tuple[str, str]
     rows: list[dict]
     rate: ScatterChart
-    growth: ScatterChart
+    growth: ScatterChart | None
+    """None without 12 months of history (no growth yet)."""
 
 
 def _chart(
@@ -65,8 +66,10 @@ def _chart(
     log: bool,
     y_format: str,
     ticks: list[float] | None,
-) -> ScatterChart:
+) -> ScatterChart | None:
     pts = [r for r in rows if not _nan(r[field]) and (r[field] > 0 or not log)]
+    if len(pts) < 3:
+        return None
     xs = [r["income"] for r in pts]
     ys = [r[field] for r in pts]
     fit = scatter.least_squares(xs, [math.log(y) for y in ys] if log else ys)
@@ -90,8 +93,12 @@ def _chart(
     return ScatterChart(key=key, frame=frame, fit=fit, positions=positions)
 
 
-def scatter_model(b: PageBuilder) -> ScatterModel:
-    """The scatters' data, fits and dot positions (computed once, shared by the languages)."""
+def scatter_model(b: PageBuilder) -> ScatterModel | None:
+    """The scatters' data, fits and dot positions (computed once, shared by the languages).
+
+    None when no year has both income and rates for at least 3 municipalities (an extract that
+    does not reach the fiscal years): the page says so and area pages leave the scatter out.
+    """
     if "scatter" in b.lk.derived:
         return b.lk.derived["scatter"]  # type: ignore[return-value]
     m = SCATTER_MEASURE
@@ -104,7 +111,11 @@ def scatter_model(b: PageBuilder) -> ScatterModel:
         if not _nan(v)
     }
     income_years = {y for c in munis for y in b.lk.income.get(c, {})}
-    year = max(years_with_rate & income_years)
+    common = years_with_rate & income_years
+    if not common:
+        b.lk.derived["scatter"] = None
+        return None
+    year = max(common)
     rows = []
     for c in munis:
         inc = b.lk.income.get(c, {}).get(year, math.nan)
@@ -128,13 +139,15 @@ def scatter_model(b: PageBuilder) -> ScatterModel:
         )
     last = b.lk.last_month[m]
     first_year, first_month = int(last[:4]) - 1, last[5:]
+    rate = _chart(b, f"scatter-income-{m}", rows, "rate", log=True, y_format="~r", ticks=RATE_TICKS)
+    if rate is None:
+        b.lk.derived["scatter"] = None
+        return None
     model = ScatterModel(
         year=year,
         growth_period=(f"{first_year}-{first_month}", last),
         rows=rows,
-        rate=_chart(
-            b, f"scatter-income-{m}", rows, "rate", log=True, y_format="~r", ticks=RATE_TICKS
-        ),
+        rate=rate,
         growth=_chart(
             b, f"scatter-growth-{m}", rows, "growth", log=False, y_format=".1%", ticks=None
         ),
@@ -157,7 +170,16 @@ def _r_text(b: PageBuilder, r: float) -> str:
 def scatter_page(b: PageBuilder) -> dict:
     _ = b._
     sm = scatter_model(b)
-    rate_fit, growth_fit = sm.rate.fit, sm.growth.fit
+    if sm is None:
+        return {
+            "template": "scatter.html",
+            "path": urls.page("scatter", b.t.code),
+            "alternates": {lang: urls.page("scatter", lang) for lang in LANGS},
+            "title": _("Integration income and taxable income"),
+            "description": _("No year has both integration income figures and fiscal income yet."),
+            "rate": None,
+        }
+    rate_fit = sm.rate.fit
     # exp(slope · 1000) − 1: the relative difference in the rate for 1000 EUR more income
     per_1000_eur = math.exp(rate_fit.slope * 1000) - 1
     by_name = sorted(sm.rows, key=lambda r: b.name(r["code"]).casefold())
@@ -167,7 +189,7 @@ def scatter_page(b: PageBuilder) -> dict:
     for r in by_name:
         c = r["code"]
         p1 = sm.rate.positions.get(c)
-        p2 = sm.growth.positions.get(c)
+        p2 = sm.growth.positions.get(c) if sm.growth else None
         options.append(
             {
                 "code": c,
@@ -212,12 +234,14 @@ def scatter_page(b: PageBuilder) -> dict:
             "size": sm.growth.size,
             "summary": _(
                 "Average monthly growth from {start} to {end} against the average income of {year} (correlation r = {r})."
-            ).format(start=growth_from, end=growth_to, year=year, r=_r_text(b, growth_fit.r)),
+            ).format(start=growth_from, end=growth_to, year=year, r=_r_text(b, sm.growth.fit.r)),
             "method": _(
                 "Both axes linear. Dashed line: least-squares fit; r is Pearson's correlation coefficient."
             ),
-            "r": _r_text(b, growth_fit.r),
-        },
+            "r": _r_text(b, sm.growth.fit.r),
+        }
+        if sm.growth
+        else None,
         "options": options,
         "rows": [
             {
@@ -237,6 +261,8 @@ def entity_scatter(b: PageBuilder, code: str) -> dict | None:
     if b.lk.entities[code]["level"] != "municipality":
         return None
     sm = scatter_model(b)
+    if sm is None:
+        return None
     pos = sm.rate.positions.get(code)
     if pos is None:
         return None
@@ -323,7 +349,7 @@ def compare_data(b: PageBuilder) -> bytes:
             ]
             for code in codes
         ],
-        "pop": {c: [int(pops[c][y]) if y in pops[c] else None for y in years] for c in codes},
+        "pop": {c: compare.delta(pops[c].get(y) for y in years) for c in codes},
         "series": series,
     }
     data = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode("utf-8")

@@ -501,6 +501,7 @@ def search_page(b: PageBuilder) -> dict:
         ),
         "index": "pagefind/",
         "home": urls.home(b.t.code),
+        "wasm": True,  # Pagefind searches with WebAssembly
     }
 
 

@@ -29,6 +29,9 @@ from barometer.write import write_site
 
 log = logging.getLogger(__name__)
 
+PAGES_LIMIT = 1_000_000_000
+"""GitHub Pages publishes sites up to 1 GB: a bigger site is a warning (a failure with --strict)."""
+
 
 @dataclass(frozen=True)
 class Model:
@@ -245,6 +248,13 @@ def build(cfg: Config) -> BuildReport:
     _strict_gate(cfg)
     with _Stage(report, "render"):
         files = render(model, cfg)
+    total = sum(len(b) for b in files.values())
+    if total > PAGES_LIMIT:
+        log.warning(
+            "the site is %.2f GB, beyond the %.0f GB GitHub Pages publishes",
+            total / 1e9,
+            PAGES_LIMIT / 1e9,
+        )
     _strict_gate(cfg)
     with _Stage(report, "write"):
         write_site(files, cfg.site_dir, epoch=cfg.source_date_epoch)

@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import PurePosixPath
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from barometer import paths, urls
 from barometer.charts import localise_svg
@@ -30,6 +30,20 @@ def environment() -> Environment:
         extensions=["jinja2.ext.i18n"],
     )
     return env
+
+
+def _install_translations(env: Environment, translations) -> None:  # noqa: ANN001 - gettext.NullTranslations
+    """Template messages, escaped: Jinja's newstyle gettext treats a translation as safe markup,
+    so a translated "“< 5”" would reach the page as a raw '<'. Escaping the translation first
+    (its %(name)s variables are escaped by autoescape as usual) keeps every page valid HTML."""
+
+    def gettext(message: str) -> str:
+        return str(escape(translations.gettext(message)))
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return str(escape(translations.ngettext(singular, plural, n)))
+
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)
 
 
 def _absolute(base_url: str, base: str):  # noqa: ANN202 - a template function
@@ -55,7 +69,7 @@ def render_site(
 
     for lang in LANGS:
         t = load_lang(lang)
-        env.install_gettext_translations(t.translations, newstyle=True)
+        _install_translations(env, t.translations)
 
         def chart(key: str, lang: str = lang) -> Markup:
             if (key, lang) not in localised:
@@ -100,7 +114,7 @@ def render_site(
                 )
                 .encode("utf-8")
             )
-    env.install_gettext_translations(load_lang("en").translations, newstyle=True)
+    _install_translations(env, load_lang("en").translations)
     files[PurePosixPath("index.html")] = (
         env.get_template("root.html")
         .render(

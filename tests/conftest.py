@@ -101,6 +101,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, snapshot: Path, site_ca
         use_cache=True,
         site_dir=root / "site",
         source_date_epoch=1767225600,
+        base_url="https://example.github.io/barometer/",
     )
     report = pipeline.build(cfg)
     return root / "site", report

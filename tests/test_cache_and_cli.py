@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -28,16 +30,38 @@ def test_second_load_reads_the_cache_and_gives_the_same_tables(tmp_path, canon):
 
 
 @pytest.mark.xdist_group("site")
-def test_cli_check_and_build_end_to_end(tmp_path, site_cache):
-    """The command line builds the site (sharing the session's chart cache) and checks inputs."""
+def tree(root: Path) -> dict[str, str]:
+    """Every file under root → sha256 of its bytes."""
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.xdist_group("site")
+def test_cli_builds_byte_identical_trees_and_a_failed_build_changes_nothing(
+    tmp_path, site_cache, built_site, small_data
+):
+    """The command line builds the site; with the same inputs and SOURCE_DATE_EPOCH the tree is
+    byte-for-byte the one the session built in-process; then a build with a bad input exits 2
+    and leaves that site/ exactly as it was."""
     env = {
         "PATH": "/usr/bin:/bin",
-        "SOURCE_DATE_EPOCH": "1700000000",
+        "SOURCE_DATE_EPOCH": "1767225600",
         "BAROMETER_CACHE_DIR": str(site_cache),
     }
     site = tmp_path / "site"
     r = subprocess.run(
-        [sys.executable, "build.py", "build", "--site", str(site)],
+        [
+            sys.executable,
+            "build.py",
+            "build",
+            "--site",
+            str(site),
+            "--base-url",
+            "https://example.github.io/barometer/",
+        ],
         cwd=paths.ROOT,
         capture_output=True,
         text=True,
@@ -46,8 +70,28 @@ def test_cli_check_and_build_end_to_end(tmp_path, site_cache):
     )
     assert r.returncode == 0, r.stderr
     assert "Done:" in r.stderr
-    assert (site / "data/belgium.topo.json").is_file()
-    assert (site / "nl/gemeente/44021-gent/index.html").is_file()
+    first = tree(site)
+    assert first == tree(built_site[0])
+    assert len(first) > 6000
+    # a bad input: the extract's header loses a column
+    import gzip
+
+    ext = small_data / "pod_mi_synthetic/extract.csv.gz"
+    lines = gzip.decompress(ext.read_bytes()).decode().splitlines(keepends=True)
+    lines[0] = lines[0].replace(",total,", ",", 1)
+    ext.write_bytes(gzip.compress("".join(lines).encode()))
+    bad_input = subprocess.run(
+        [sys.executable, "build.py", "build", "--data", str(small_data), "--site", str(site)],
+        cwd=paths.ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert bad_input.returncode == 2, bad_input.stderr
+    assert "Traceback" not in bad_input.stderr
+    assert tree(site) == first
+    assert not list(tmp_path.glob(".site-*"))  # no half-written directory left beside it
     r = subprocess.run(
         [sys.executable, "build.py", "check"],
         cwd=paths.ROOT,

@@ -13,6 +13,7 @@ import json
 import re
 from html import unescape
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pandas as pd
 import pytest
@@ -44,29 +45,49 @@ def raw(snapshot):
     return pd.read_csv(snapshot / "pod_mi_synthetic/extract.csv.gz", dtype={"nis": str})
 
 
-def test_sitemap_pages_exist(site):
+BASE_URL = "https://example.github.io/barometer/"
+
+
+def local(site: Path, url: str) -> Path:
+    """The file a URL under BASE_URL is served from (directories: their index.html)."""
+    rel = url[len(BASE_URL) :]
+    target = site / rel
+    return target / "index.html" if rel == "" or rel.endswith("/") else target
+
+
+def test_sitemap_lists_every_page_with_absolute_urls(site):
     xml = (site / "sitemap.xml").read_text(encoding="utf-8")
     locs = re.findall(r"<loc>([^<]+)</loc>", xml)
-    assert len(locs) == 4 * (3 + 4 + 622)
+    # per language: home, methodology, data, 4 measures, 622 areas, scatter, compare, search,
+    # the index of notes and one note
+    assert len(locs) == 4 * (3 + 4 + 622 + 3 + 2)
     for loc in locs:
-        assert (site / loc.lstrip("/") / "index.html").is_file(), loc
+        assert loc.startswith(BASE_URL), loc
+        assert local(site, loc).is_file(), loc
+    robots = (site / "robots.txt").read_text(encoding="utf-8")
+    assert f"Sitemap: {BASE_URL}sitemap.xml" in robots
 
 
-def test_every_internal_link_and_asset_resolves(site):
+def test_every_link_resolves_under_a_sub_path(site):
+    """Served at https://example.github.io/barometer/, every href/src of every page stays under
+    /barometer/ and reaches a file of the site (no root-relative link that would escape)."""
     missing = set()
     pages = list(site.rglob("*.html"))
     assert len(pages) > 2700
     for p in pages:
-        for url in HREF.findall(p.read_text(encoding="utf-8")):
-            url = unescape(url).split("#")[0]
-            if not url or url.startswith(("http://", "https://", "mailto:")):
-                continue
-            assert url.startswith("/") or url.startswith("../"), (p, url)
-            target = (p.parent / url).resolve() if url.startswith("../") else site / url.lstrip("/")
-            if url.endswith("/"):
-                target = target / "index.html"
-            if not target.exists():
-                missing.add((str(p.relative_to(site)), url))
+        rel = p.relative_to(site).as_posix()
+        page_url = BASE_URL + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+        if rel == "404.html":
+            page_url = BASE_URL + "some/missing/deep/path/"  # served for any missing path
+        for raw_url in HREF.findall(p.read_text(encoding="utf-8")):
+            bare = unescape(raw_url).split("#")[0].split("?")[0]
+            if not bare:
+                continue  # a link within the page
+            url = urljoin(page_url, bare)
+            if not url.startswith("https://example.github.io/"):
+                continue  # a source's own site
+            if not url.startswith(BASE_URL) or not local(site, url).exists():
+                missing.add((rel, raw_url))
     assert not missing, sorted(missing)[:10]
 
 
@@ -116,10 +137,10 @@ def test_languages_names_and_switcher(site):
         assert f'<html lang="{lang}">' in html
         assert re.search(r"<h1>\s*" + names[lang] + r"\s*</h1>", html), lang
         for other, opath in paths_.items():
-            assert f'hreflang="{other}" href="/{opath}"' in html
+            assert f'hreflang="{other}" href="{BASE_URL}{opath}"' in html
             if other != lang:
                 assert (
-                    f'href="/{opath}" hreflang="{other}"' in html
+                    f'href="../../../{opath}" hreflang="{other}"' in html
                 )  # the switcher leads to the same page
 
 
@@ -150,13 +171,13 @@ def test_notice_disappears_when_the_extract_is_not_synthetic():
 
 def test_redirects_of_former_municipalities(site):
     for path, target in (
-        ("nl/gemeente/11007-borsbeek/", "/nl/gemeente/11002-antwerpen/"),
-        ("fr/commune/23023-gammerages/", "/fr/commune/23106-pajottegem/"),
-        ("nl/gemeente/44049-nevele/", "/nl/gemeente/44083-deinze/"),
+        ("nl/gemeente/11007-borsbeek/", "nl/gemeente/11002-antwerpen/"),
+        ("fr/commune/23023-gammerages/", "fr/commune/23106-pajottegem/"),
+        ("nl/gemeente/44049-nevele/", "nl/gemeente/44083-deinze/"),
     ):
         html = page(site, path)
-        assert f'content="0; url={target}"' in html
-        assert (site / target.lstrip("/") / "index.html").is_file()
+        assert f'content="0; url=../../../{target}"' in html
+        assert (site / target / "index.html").is_file()
 
 
 def test_merger_history_and_herstappe(site):
@@ -188,7 +209,7 @@ def test_charts_are_inline_svg_with_text_alternatives(site):
     html = page(site, "nl/gemeente/44021-gent/")
     assert html.count("<svg") >= 5  # four evolution charts and the locator
     assert html.count('role="img" aria-label="') >= 5
-    assert html.count('<details class="data-table">') == 4
+    assert html.count('<details class="data-table" data-pagefind-ignore>') == 4
     assert "ris" and "27,4 per 1000 inwoners in juli 2026" in text(html)
     assert "cdn" not in html.lower()
 
@@ -216,8 +237,8 @@ def test_downloads_and_data_package(site):
 
 
 def test_every_page_links_its_downloads(site):
-    assert 'href="/downloads/entities/44021.csv"' in page(site, "fr/commune/44021-gand/")
-    assert 'href="/downloads/eris.csv.gz"' in page(site, "en/financial-aid/")
+    assert 'href="../../../downloads/entities/44021.csv"' in page(site, "fr/commune/44021-gand/")
+    assert 'href="../../downloads/eris.csv.gz"' in page(site, "en/financial-aid/")
 
 
 def test_methodology_states_last_published_months_and_reconciliation(site):
@@ -228,17 +249,11 @@ def test_methodology_states_last_published_months_and_reconciliation(site):
 
 def test_catalogues_are_complete_and_no_template_is_unused():
     assert catalogue_problems() == []
-    used = {
-        "base.html",
-        "home.html",
-        "entity.html",
-        "measure.html",
-        "methodology.html",
-        "data.html",
-        "redirect.html",
-        "404.html",
-        "root.html",
-    }
+    used = set()  # templates the page builders name
+    for py in paths.PACKAGE.glob("*.py"):
+        code = py.read_text(encoding="utf-8")
+        used |= set(re.findall(r'"([a-z0-9_]+\.html)"', code))
+        used |= {f"{n}.html" for n in re.findall(r'_fixed_page\(b, "([a-z]+)"\)', code)}
     referenced = set()
     for tpl in paths.TEMPLATES.rglob("*.html"):
         referenced |= set(

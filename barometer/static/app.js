@@ -29,7 +29,15 @@ var Barometer = (function () {
     de: { decimal: ",", thousands: ".", grouping: [3], currency: ["", " €"] },
     en: { decimal: ".", thousands: ",", grouping: [3], currency: ["€", ""] }
   };
-  return { base: base, lang: lang, locale: locale, runtime: runtime, fmt: fmt, vegaLocales: vegaLocales };
+  // Options for vegaEmbed: SVG, no action menu, the page's number format, and expressions run by
+  // the CSP-safe interpreter (the pages forbid eval).
+  function embedOptions() {
+    return {
+      renderer: "svg", actions: false, formatLocale: vegaLocales[lang] || vegaLocales.en,
+      ast: true, expr: window.vegaInterpreter && window.vegaInterpreter.expressionInterpreter
+    };
+  }
+  return { base: base, lang: lang, locale: locale, runtime: runtime, fmt: fmt, embedOptions: embedOptions };
 })();
 
 (function () {
@@ -68,9 +76,7 @@ var Barometer = (function () {
   "use strict";
   var figures = document.querySelectorAll("figure.chart[data-spec]");
   if (!figures.length || !window.fetch) { return; }
-  var lang = Barometer.lang;
   var runtime = Barometer.runtime;
-  var locales = Barometer.vegaLocales;
   function withTooltips(spec, fig) {
     var valueTitle = fig.getAttribute("data-value-label");
     var nameTitle = fig.getAttribute("data-name-label");
@@ -98,7 +104,7 @@ var Barometer = (function () {
       if (spec.layer) {
         spec.layer.forEach(function (l) { if (l.data && l.data.url) { l.data.url = new URL(l.data.url, url).href; } });
       }
-      return window.vegaEmbed(target, spec, { renderer: "svg", actions: false, formatLocale: locales[lang] || locales.en });
+      return window.vegaEmbed(target, spec, Barometer.embedOptions());
     }).catch(function () { fig.removeAttribute("data-live"); });
   }
   Array.prototype.forEach.call(figures, function (fig) {
@@ -182,9 +188,9 @@ var Barometer = (function () {
     if (cache[key]) { return cache[key]; }
     var e = (doc.series[measure] || {})[code];
     if (!e) { return null; }
-    var pops = doc.pop[code] || [];
+    var pops = undelta(doc.pop[code], 1);
     var res = {};
-    [["month", doc.months, "c", "o", 1, 1, "b", doc.share_months], ["year", doc.years, "y", "yo", 100, 10, "yb", doc.share_years]].forEach(function (k) {
+    [["month", doc.months, "c", "o", 1, 1, "b", doc.share_months], ["year", doc.years, "y", "yo", 1000, 10, "yb", doc.share_years]].forEach(function (k) {
       var periods = k[1], counts = undelta(e[k[2]], k[4]), over = e[k[3]] || {};
       var totals = {}, rates = [];
       periods.forEach(function (p, i) {
@@ -347,7 +353,7 @@ var Barometer = (function () {
     var view = document.getElementById("compare-view");
     view.setAttribute("aria-label", cap);
     B.runtime().then(function () {
-      return window.vegaEmbed(view, spec, { renderer: "svg", actions: false, formatLocale: B.vegaLocales[B.lang] });
+      return window.vegaEmbed(view, spec, B.embedOptions());
     }).catch(function (err) { document.getElementById("compare-note").textContent = String(err); });
   }
 

@@ -1,0 +1,154 @@
+"""Publishing: the GitHub Pages workflow (linted), the preview server, preview images, search files."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from barometer import paths
+from barometer.serve import make_server, watch
+
+WORKFLOW = paths.ROOT / ".github/workflows/pages.yml"
+
+
+def _tool(name: str) -> str:
+    exe = Path(sys.executable).parent / name
+    return str(exe) if exe.exists() else name
+
+
+def test_workflow_is_valid_and_passes_the_security_linter():
+    schema = subprocess.run(
+        [_tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(WORKFLOW)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert schema.returncode == 0, schema.stdout + schema.stderr
+    lint = subprocess.run(
+        [
+            _tool("zizmor"),
+            "--offline",
+            "--config",
+            str(paths.ROOT / ".github/zizmor.yml"),
+            str(WORKFLOW),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def test_workflow_rebuilds_on_push_monthly_and_by_hand_and_fetches_the_inputs():
+    wf = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    on = wf[True] if True in wf else wf["on"]  # YAML 1.1 reads the key 'on' as true
+    assert on["push"]["branches"] == ["main"]
+    assert on["schedule"][0]["cron"].split()[2:] == ["5", "*", "*"]
+    assert "workflow_dispatch" in on
+    steps = wf["jobs"]["build"]["steps"]
+    fetch = next(s for s in steps if s.get("name") == "Fetch the inputs")
+    assert "python build.py fetch" in fetch["run"]
+    assert fetch["env"]["BAROMETER_POD_MI_URL"] == "${{ vars.POD_MI_URL }}"
+    build = next(s for s in steps if "build.py build" in s.get("run", ""))
+    assert "--strict" in build["run"] and "--base-url" in build["run"]
+    assert any(s.get("uses", "").startswith("actions/upload-pages-artifact") for s in steps)
+    deploy = wf["jobs"]["deploy"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+
+
+@pytest.fixture()
+def tiny_site(tmp_path):
+    site = tmp_path / "site"
+    (site / "nl").mkdir(parents=True)
+    (site / "nl/index.html").write_text("<p>hallo</p>", encoding="utf-8")
+    (site / "404.html").write_text("<p>niet gevonden</p>", encoding="utf-8")
+    return site
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:  # noqa: S310 - local test server
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def test_serve_uses_the_base_path_and_the_sites_404_page(tiny_site):
+    server = make_server(tiny_site, "/barometer/", 0)
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert _get(f"http://127.0.0.1:{port}/barometer/nl/") == (200, "<p>hallo</p>")
+        assert _get(f"http://127.0.0.1:{port}/nl/") == (404, "<p>niet gevonden</p>")
+        assert _get(f"http://127.0.0.1:{port}/barometer/nowhere/")[0] == 404
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_serve_rebuilds_when_content_changes(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "a.md").write_text("one", encoding="utf-8")
+    calls = []
+    stop = threading.Event()
+    t = threading.Thread(target=watch, args=([content], lambda: calls.append(1), stop, 0.05))
+    t.start()
+    time.sleep(0.2)
+    (content / "b.md").write_text("two", encoding="utf-8")
+    deadline = time.time() + 5
+    while not calls and time.time() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    t.join()
+    assert calls
+
+
+@pytest.mark.xdist_group("site")
+def test_preview_images_favicon_and_pages_files(built_site):
+    site = built_site[0]
+    assert (site / ".nojekyll").is_file() and (site / "favicon.svg").is_file()
+    pngs = list((site / "og").glob("*.png"))
+    assert len(pngs) == 622
+    assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs[:20])
+    gent = (site / "nl/gemeente/44021-gent/index.html").read_text(encoding="utf-8")
+    assert (
+        '<meta property="og:image" content="https://example.github.io/barometer/og/44021.png">'
+        in gent
+    )
+    assert '<meta name="twitter:card" content="summary_large_image">' in gent
+    assert (
+        '<meta property="og:url" content="https://example.github.io/barometer/nl/gemeente/44021-gent/">'
+        in gent
+    )
+
+
+@pytest.mark.xdist_group("site")
+def test_search_index_covers_four_languages(built_site):
+    site = built_site[0]
+    entry = (site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8")
+    for lang in ("nl", "fr", "de", "en"):
+        assert f'"{lang}"' in entry
+    assert (site / "pagefind/pagefind-ui.js").is_file()
+    # entity, measure and note pages are indexed; the rest are not
+    gent = (site / "fr/commune/44021-gand/index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" in gent
+    data = (site / "fr/donnees/index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" not in data
+
+
+def test_no_stray_copy_of_shared_data_in_the_repository():
+    tracked = subprocess.run(
+        ["git", "ls-files"], capture_output=True, text=True, cwd=paths.ROOT
+    ).stdout
+    assert "extract.csv.gz" not in tracked and ".xlsx" not in tracked
+    assert shutil.which("git")
