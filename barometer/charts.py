@@ -398,8 +398,23 @@ _NUMBER = re.compile(r"^[−\-]?[\d.,]+%?$")
 SEPARATORS = {"en": (",", "."), "nl": (".", ","), "de": (".", ","), "fr": ("\u202f", ",")}
 
 
+_ROLE = re.compile(r' (?:role|aria-roledescription|aria-label)="[^"]*"')
+
+
+def accessible_svg(svg: str) -> str:
+    """Hide a chart's SVG from assistive technology: the figure around it (role="img" with a
+    one-sentence summary, plus the data table) is its text alternative. Vega's own roles and
+    descriptions are dropped, and links inside maps leave the tab order (the same pages are
+    linked in the HTML)."""
+    svg = _ROLE.sub("", svg)
+    svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+    return svg.replace("<a ", '<a tabindex="-1" ')
+
+
 def localise_svg(svg: str, lang: str) -> str:
-    """Rewrite the separators of numeric labels (rendered in English) for a language."""
+    """Rewrite the separators of numeric labels (rendered in English) for a language; make the
+    SVG presentational (:func:`accessible_svg`)."""
+    svg = accessible_svg(svg)
     if lang == "en":
         return svg
     thousands, decimal = SEPARATORS[lang]

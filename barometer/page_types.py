@@ -420,7 +420,7 @@ def methodology_page(b: PageBuilder) -> dict:
                 "published": b.count(r.published),
                 "difference": b.t.percent(r.relative_difference, 2, signed=True),
                 "checked": bool(r.checked),
-                "url": r.source_url,
+                "url": str(r.source_url).split()[0],  # some add "(2021 version of the page)"
             }
         )
     pop = b.model.canon.population

@@ -12,6 +12,7 @@ script prefixes them with the site root it runs under, so search works under any
 
 from __future__ import annotations
 
+import json
 import logging
 import subprocess
 import sys
@@ -59,5 +60,8 @@ def search_bundle(files: dict[PurePosixPath, bytes]) -> dict[PurePosixPath, byte
             for p in sorted(out.rglob("*"))
             if p.is_file()
         }
+    entry = PurePosixPath("pagefind/pagefind-entry.json")
+    if entry in bundle:  # Pagefind lists the languages in hash-map order: sort for identical builds
+        bundle[entry] = json.dumps(json.loads(bundle[entry]), sort_keys=True).encode("utf-8")
     log.info("search index: %d pages, %d files", len(pages), len(bundle))
     return bundle

@@ -71,7 +71,9 @@ def test_cli_builds_byte_identical_trees_and_a_failed_build_changes_nothing(
     assert r.returncode == 0, r.stderr
     assert "Done:" in r.stderr
     first = tree(site)
-    assert first == tree(built_site[0])
+    session = tree(built_site[0])
+    differ = sorted(k for k in first.keys() | session.keys() if first.get(k) != session.get(k))
+    assert not differ, differ[:20]
     assert len(first) > 6000
     # a bad input: the extract's header loses a column
     import gzip

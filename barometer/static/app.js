@@ -37,7 +37,17 @@ var Barometer = (function () {
       ast: true, expr: window.vegaInterpreter && window.vegaInterpreter.expressionInterpreter
     };
   }
-  return { base: base, lang: lang, locale: locale, runtime: runtime, fmt: fmt, embedOptions: embedOptions };
+  // The re-rendered SVG is presentational like the pre-rendered one: the figure's label, summary
+  // and table are its text alternative.
+  function presentational(result) {
+    var svg = result && result.view && result.view.container() && result.view.container().querySelector("svg");
+    if (svg) {
+      svg.setAttribute("aria-hidden", "true");
+      svg.setAttribute("focusable", "false");
+    }
+    return result;
+  }
+  return { base: base, lang: lang, locale: locale, runtime: runtime, fmt: fmt, embedOptions: embedOptions, presentational: presentational };
 })();
 
 (function () {
@@ -104,7 +114,7 @@ var Barometer = (function () {
       if (spec.layer) {
         spec.layer.forEach(function (l) { if (l.data && l.data.url) { l.data.url = new URL(l.data.url, url).href; } });
       }
-      return window.vegaEmbed(target, spec, Barometer.embedOptions());
+      return window.vegaEmbed(target, spec, Barometer.embedOptions()).then(Barometer.presentational);
     }).catch(function () { fig.removeAttribute("data-live"); });
   }
   Array.prototype.forEach.call(figures, function (fig) {
@@ -353,7 +363,7 @@ var Barometer = (function () {
     var view = document.getElementById("compare-view");
     view.setAttribute("aria-label", cap);
     B.runtime().then(function () {
-      return window.vegaEmbed(view, spec, B.embedOptions());
+      return window.vegaEmbed(view, spec, B.embedOptions()).then(B.presentational);
     }).catch(function (err) { document.getElementById("compare-note").textContent = String(err); });
   }
 

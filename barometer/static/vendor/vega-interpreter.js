@@ -1,6 +1,6 @@
 /*! vega-interpreter 2.3.2 (https://github.com/vega/vega/tree/main/packages/vega-interpreter),
- * made a classic script for the barometer: its one import comes from the global `vega` of the
- * Vega bundle, its export becomes `window.vegaInterpreter`. Lets Vega run under a
+ * made a classic script for the barometer: its one import (three vega-util helpers) is inlined
+ * below, its export becomes `window.vegaInterpreter`. Lets Vega run under a
  * Content-Security-Policy without 'unsafe-eval'.
  *
  * Copyright (c) 2015-2023, University of Washington Interactive Data Lab
@@ -33,7 +33,20 @@
  */
 (function () {
 "use strict";
-const { ascending, isString, DisallowedObjectProperties } = window.vega;
+// vega-util 2.1.3 (same licence): the three helpers the interpreter imports. The Vega bundle
+// does not expose vega-util on window, so they are copied here verbatim.
+const DisallowedObjectProperties = new Set([...Object.getOwnPropertyNames(Object.prototype)
+  .filter(name => typeof Object.prototype[name] === 'function'), '__proto__', 'then']);
+const isString = _ => typeof _ === 'string';
+const ascending = (_u, _v) => {
+  let u = _u;
+  let v = _v;
+  return (u < v || u == null) && v != null ? -1
+    : (u > v || v == null) && u != null ? 1
+      : ((v = v instanceof Date ? +v : v), (u = u instanceof Date ? +u : u)) !== u && v === v ? -1
+        : v !== v && u === u ? 1
+          : 0;
+};
 
 
 function adjustSpatial (item, encode, swap) {
