@@ -7,6 +7,7 @@ site exists in memory; in ``--strict`` mode any warning stops the build before w
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -29,6 +30,8 @@ from barometer.write import write_site
 
 log = logging.getLogger(__name__)
 
+RENDER_STAGES = ("downloads", "pages", "charts", "html", "search")
+"""Sub-stages of rendering, timed separately (the rest of rendering is reported as 'other')."""
 PAGES_LIMIT = 1_000_000_000
 """GitHub Pages publishes sites up to 1 GB: a bigger site is a warning (a failure with --strict)."""
 
@@ -51,8 +54,11 @@ class BuildReport:
     files: int = 0
     bytes: int = 0
     model: Model | None = None
+    skipped: bool = False
 
     def summary(self) -> str:
+        if self.skipped:
+            return "Done: nothing changed, nothing rewritten"
         total = sum(self.timings.values())
         stages = ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items())
         return f"Done: {self.files} files, {self.bytes:,} bytes in {total:.1f}s ({stages})"
@@ -134,8 +140,12 @@ def _size(n: int, lang: str) -> str:
     return t.number(max(1, round(n / 1000)), 0) + " kB"
 
 
-def render(model: Model, cfg: Config) -> dict[PurePosixPath, bytes]:
-    """Every file of the site, in memory."""
+def render(
+    model: Model, cfg: Config, report: BuildReport | None = None
+) -> dict[PurePosixPath, bytes]:
+    """Every file of the site, in memory (sub-stages timed into ``report``: downloads, pages,
+    charts, html, search)."""
+    report = report if report is not None else BuildReport()
     from barometer import static
     from barometer.charts import localise_svg, render_svgs
     from barometer.downloads import build_downloads
@@ -160,26 +170,33 @@ def render(model: Model, cfg: Config) -> dict[PurePosixPath, bytes]:
         {"publisher": s.publisher, "page": s.page}
         for s in (canon.inputs.sources if canon.inputs else ())
     ]
-    downloads = build_downloads(model.indicators.table, canon.entities, meta=meta, sources=sources)
+    with _Stage(report, "downloads"):
+        downloads = build_downloads(
+            model.indicators.table, canon.entities, meta=meta, sources=sources
+        )
     for path, data in downloads.items():
         add(path, data)
-    site = build_site_model(model, load_notes(cfg.content_dir))
+    with _Stage(report, "pages"):
+        site = build_site_model(model, load_notes(cfg.content_dir))
     for lang, pages in site.pages.items():
         for page in pages:
             if page["template"] == "data.html":
                 page["sizes"] = {str(p): _size(len(d), lang) for p, d in downloads.items()}
-    svgs = render_svgs(site.specs, cfg.cache_dir / "svg" if cfg.use_cache else None)
-    for path, data in preview_cards(site, svgs, cfg).items():
-        add(path, data)
+    with _Stage(report, "charts"):
+        svgs = render_svgs(site.specs, cfg.cache_dir / "svg" if cfg.use_cache else None)
+        for path, data in preview_cards(site, svgs, cfg).items():
+            add(path, data)
     for path, data in site.files.items():
         add(path, data)
     for key in site.specs:
         if key.startswith("scatter-income-"):
             for lang in LANGS:  # the image under each municipality's own dot
                 add(f"charts/{key}.{lang}.svg", localise_svg(svgs[key], lang))
-    for path, data in render_site(
-        site, svgs, base_url=cfg.base_url, meta=meta, epoch=cfg.source_date_epoch
-    ).items():
+    with _Stage(report, "html"):
+        html = render_site(
+            site, svgs, base_url=cfg.base_url, meta=meta, epoch=cfg.source_date_epoch
+        )
+    for path, data in html.items():
         add(path, data)
     for path, data in static.assets(cfg.cache_dir if cfg.use_cache else None).items():
         add(path, data)
@@ -200,7 +217,9 @@ def render(model: Model, cfg: Config) -> dict[PurePosixPath, bytes]:
     add("data/reconciliation.csv", to_csv_bytes(model.reconciliation))
     add("data/incomplete.csv", to_csv_bytes(model.indicators.incomplete))
     add(".nojekyll", "")
-    for path, data in search_bundle(files).items():
+    with _Stage(report, "search"):
+        bundle = search_bundle(files)
+    for path, data in bundle.items():
         add(path, data)
     return files
 
@@ -238,16 +257,60 @@ def _strict_gate(cfg: Config) -> None:
         raise BuildError(f"{warning_count()} warning(s) in strict mode; nothing was written")
 
 
+BUILD_KEY = ".barometer-build"
+"""File in site/ holding the key of the build that made it (inputs, code, templates, content,
+settings): a build with the same key has nothing to do."""
+
+
+def _tree_hash(*dirs) -> str:  # noqa: ANN002 - Paths
+    h = hashlib.sha256()
+    for d in dirs:
+        for p in sorted(d.rglob("*")) if d.is_dir() else ():
+            if p.is_file() and "__pycache__" not in p.parts:
+                h.update(p.relative_to(d).as_posix().encode())
+                h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def build_key(cfg: Config) -> str:
+    """Everything a build depends on, hashed: inputs, code, templates, notes and settings."""
+    from barometer import paths
+    from barometer.canonical import code_version
+    from barometer.sources.registry import resolve
+
+    payload = {
+        "inputs": resolve(cfg).sha256,
+        "code": code_version(),
+        "files": _tree_hash(
+            paths.TEMPLATES,
+            cfg.content_dir,
+            paths.PACKAGE / "static",
+            paths.PACKAGE / "locale",
+            paths.DATA / "sources.toml",
+        ),
+        "settings": [cfg.base_url, cfg.source_date_epoch, cfg.strict],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
 def build(cfg: Config) -> BuildReport:
     report = BuildReport()
+    key = build_key(cfg) if cfg.use_cache else None
+    marker = cfg.site_dir / BUILD_KEY
+    if key and marker.is_file() and marker.read_text(encoding="utf-8").strip() == key:
+        log.info("nothing changed since the last build of %s: nothing rewritten", cfg.site_dir)
+        report.skipped = True
+        return report
     with _Stage(report, "load"):
         canon = load_canonical(cfg)
     with _Stage(report, "indicators"):
         model = gather(canon)
     report.model = model
     _strict_gate(cfg)
-    with _Stage(report, "render"):
-        files = render(model, cfg)
+    started = time.perf_counter()
+    files = render(model, cfg, report)
+    sub = sum(report.timings.get(k, 0.0) for k in RENDER_STAGES)
+    report.timings["other"] = time.perf_counter() - started - sub
     total = sum(len(b) for b in files.values())
     if total > PAGES_LIMIT:
         log.warning(
@@ -256,6 +319,8 @@ def build(cfg: Config) -> BuildReport:
             PAGES_LIMIT / 1e9,
         )
     _strict_gate(cfg)
+    if key:
+        files[PurePosixPath(BUILD_KEY)] = (key + "\n").encode()
     with _Stage(report, "write"):
         write_site(files, cfg.site_dir, epoch=cfg.source_date_epoch)
     report.files = len(files)

@@ -75,6 +75,12 @@ def test_cli_builds_byte_identical_trees_and_a_failed_build_changes_nothing(
     differ = sorted(k for k in first.keys() | session.keys() if first.get(k) != session.get(k))
     assert not differ, differ[:20]
     assert len(first) > 6000
+    # the same build again: nothing changed, nothing rewritten
+    again = subprocess.run(
+        r.args, cwd=paths.ROOT, capture_output=True, text=True, env=env, timeout=300
+    )
+    assert again.returncode == 0 and "nothing changed" in again.stderr, again.stderr
+    assert tree(site) == first
     # a bad input: the extract's header loses a column
     import gzip
 
