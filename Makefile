@@ -24,7 +24,7 @@ $(VNU):
 	npm install --silent --no-audit --no-fund --prefix .tools vnu-jar@26.9.27
 
 ## test: run the whole test suite (the command CI runs)
-test: setup
+test: setup tools
 	$(BIN)/python -m pytest -n auto
 
 ## lint: ruff check and format check

@@ -425,6 +425,36 @@ def published_chart(b: PageBuilder) -> str:
     return PUBLISHED_CHART
 
 
+def _chart_table(b: PageBuilder, key: str, codes: list[str], figures: dict) -> dict:
+    """The data table under a chart embedded in a note (columns and rows), when known."""
+    from barometer.page_types import _map_rows
+
+    if key == PUBLISHED_CHART:
+        years = sorted({y for (kind, c, y) in figures if kind == "total" and c in codes})
+        rows = [
+            [y]
+            + [
+                b.count(figures[("total", c, y)].value) if ("total", c, y) in figures else "–"
+                for c in codes
+            ]
+            for y in reversed(years)
+        ]
+        return {"columns": [b.name(c) for c in codes], "rows": rows}
+    if key.startswith("evo-") and codes:
+        fig = b.evolution_figure(codes, key.rsplit("-", 1)[1], key)
+        return {"columns": fig["columns"], "rows": fig["rows"]} if fig else {}
+    if key.startswith("map-"):
+        parts = key.split("-")
+        level = {
+            "municipalities": "municipality",
+            "arrondissements": "arrondissement",
+            "provinces": "province",
+            "regions": "region",
+        }[parts[1]]
+        return {"map_rows": _map_rows(b, parts[2], level)}
+    return {}
+
+
 def _note_path(lang: str, slug: str) -> str:
     return f"{urls.page('notes', lang)}{slug}/"
 
@@ -447,10 +477,12 @@ def note_pages(b: PageBuilder, notes: list) -> list[dict]:  # noqa: ANN001 - lis
         r = render_note(n, figures, set(b.specs), b.t)
         for part in r.parts:
             if "chart" in part:
+                codes = codes_of.get(part["chart"], [])  # type: ignore[union-attr]
                 part["legend"] = [
                     {"name": b.name(c), "colour": charts.LINE_COLOURS[i], "main": i == 0}
-                    for i, c in enumerate(codes_of.get(part["chart"], []))  # type: ignore[union-attr]
+                    for i, c in enumerate(codes)
                 ]
+                part.update(_chart_table(b, part["chart"], codes, figures))
         pages.append(
             {
                 "template": "note.html",

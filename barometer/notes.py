@@ -188,8 +188,11 @@ def published_figures(totals) -> dict[tuple[str, str, str], Figure]:  # noqa: AN
     return out
 
 
-def render_note(note: Note, figures: dict, chart_keys: set[str], t) -> RenderedNote:  # noqa: ANN001 - i18n.Lang
-    """HTML parts, table of contents and sources of one note in its language."""
+def render_note(note: Note, figures: dict, chart_keys: set[str] | None, t) -> RenderedNote:  # noqa: ANN001 - i18n.Lang
+    """HTML parts, table of contents and sources of one note in its language.
+
+    ``chart_keys`` None skips the check of chart keys (:func:`check_notes`, before the charts
+    exist)."""
     problems: list[Problem] = []
     charts: list[tuple[str, str]] = []
     body_lines = []
@@ -197,7 +200,7 @@ def render_note(note: Note, figures: dict, chart_keys: set[str], t) -> RenderedN
         m = CHART.match(line.strip())
         if m:
             key = m.group(1)
-            if key not in chart_keys:
+            if chart_keys is not None and key not in chart_keys:
                 problems.append(
                     Problem(note.file, note.body_line + i, "chart", "the key of a site chart", key)
                 )
@@ -298,3 +301,18 @@ def render_note(note: Note, figures: dict, chart_keys: set[str], t) -> RenderedN
         sources=[{"publisher": p, "url": u} for p, u in sources],
         charts=[k for k, _c in charts],
     )
+
+
+def check_notes(notes: list[Note], totals) -> None:  # noqa: ANN001 - DataFrame
+    """Resolve every note's figures now (seconds into a build), so a wrong figure fails fast."""
+    from barometer.i18n import load_lang
+
+    figures = published_figures(totals)
+    problems: list[Problem] = []
+    for n in notes:
+        try:
+            render_note(n, figures, None, load_lang(n.lang))
+        except DataError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise DataError(problems)

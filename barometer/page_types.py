@@ -97,6 +97,15 @@ def _legend(b: PageBuilder, breaks: list[float]) -> list[dict]:
     return items + [{"colour": charts.NO_DATA, "label": b._("no data")}]
 
 
+def _map_rows(b: PageBuilder, measure: str, level: str) -> list[dict]:
+    """The data table of a map: every area of the level, by name, with its rate."""
+    codes = [c for c, e in b.lk.entities.items() if e["level"] == level and c != HERSTAPPE]
+    return [
+        {"name": b.name(c), "per_1000": b.rate(_value(b.lk, c, measure, "per_1000")[0])}
+        for c in sorted(codes, key=lambda c: b.name(c).casefold())
+    ]
+
+
 def _tooltips(b: PageBuilder, measure: str, level: str) -> dict[str, tuple[str, float]]:
     """Names in the language of each municipality's region (shared by all four pages) and rates."""
     out = {}
@@ -121,6 +130,7 @@ def municipality_map(b: PageBuilder, measure: str) -> dict:
         "key": key,
         "spec": f"charts/{key}.json",
         "legend": _legend(b, breaks),
+        "rows": _map_rows(b, measure, "municipality"),
         "summary": b._(
             "Beneficiaries per 1000 inhabitants in every municipality, {month}; five classes with equal numbers of municipalities."
         ).format(month=b.t.month(b.lk.last_month[measure])),
@@ -319,6 +329,12 @@ def measure_page(b: PageBuilder, m: str) -> dict:
                 "level": b.t.gettext(LEVEL_LABELS[level]),
                 "legend": _legend(b, breaks),
                 "layer": layer,
+                "rows": _map_rows(b, m, level),
+                "summary": _(
+                    "{level}: beneficiaries per 1000 inhabitants, {month}; five classes with equal numbers of areas; each area links to its page."
+                ).format(
+                    level=b.t.gettext(LEVEL_LABELS[level]), month=b.t.month(b.lk.last_month[m])
+                ),
             }
         )
     ranking = []

@@ -23,6 +23,7 @@ from barometer.export import to_csv_bytes
 from barometer.indicators import IndicatorResult, compute_indicators
 from barometer.log import warning_count
 from barometer.neighbours import neighbours_and_peers
+from barometer.notes import check_notes, load_notes
 from barometer.reconcile import STRICT_TOLERANCE, reconcile, strict_failures
 from barometer.topology import topology_json
 from barometer.urls import is_absolute
@@ -44,6 +45,8 @@ class Model:
     indicators: IndicatorResult
     neighbours: pd.DataFrame
     reconciliation: pd.DataFrame
+    notes: list = field(default_factory=list)
+    """Focus notes (notes.Note), validated against the published totals."""
 
 
 @dataclass
@@ -81,7 +84,7 @@ def check(cfg: Config) -> Canonical:
     return load_canonical(cfg)
 
 
-def gather(canon: Canonical) -> Model:
+def gather(canon: Canonical, notes: list | None = None) -> Model:
     """Indicators, neighbours and reconciliation; warnings for what a reader must know."""
     ind = compute_indicators(canon)
     rec = reconcile(canon.published_totals, ind.table)
@@ -98,7 +101,7 @@ def gather(canon: Canonical) -> Model:
     for measure, month in ind.last_month.items():
         log.info("last published month of %s: %s", measure, month)
     nb = neighbours_and_peers(canon.topology, canon.entities, canon.population, canon.income)
-    return Model(canon=canon, indicators=ind, neighbours=nb, reconciliation=rec)
+    return Model(canon=canon, indicators=ind, neighbours=nb, reconciliation=rec, notes=notes or [])
 
 
 def build_report(model: Model) -> dict:
@@ -150,7 +153,6 @@ def render(
     from barometer.charts import localise_svg, render_svgs
     from barometer.downloads import build_downloads
     from barometer.i18n import LANGS
-    from barometer.notes import load_notes
     from barometer.pages import build_site_model
     from barometer.render import render_site
     from barometer.search import search_bundle
@@ -177,7 +179,7 @@ def render(
     for path, data in downloads.items():
         add(path, data)
     with _Stage(report, "pages"):
-        site = build_site_model(model, load_notes(cfg.content_dir))
+        site = build_site_model(model, model.notes)
     for lang, pages in site.pages.items():
         for page in pages:
             if page["template"] == "data.html":
@@ -303,8 +305,10 @@ def build(cfg: Config) -> BuildReport:
         return report
     with _Stage(report, "load"):
         canon = load_canonical(cfg)
+        notes = load_notes(cfg.content_dir)
+        check_notes(notes, canon.published_totals)
     with _Stage(report, "indicators"):
-        model = gather(canon)
+        model = gather(canon, notes)
     report.model = model
     _strict_gate(cfg)
     started = time.perf_counter()
@@ -319,10 +323,10 @@ def build(cfg: Config) -> BuildReport:
             PAGES_LIMIT / 1e9,
         )
     _strict_gate(cfg)
-    if key:
+    report.files = len(files)
+    report.bytes = sum(len(b) for b in files.values())
+    if key:  # not counted: bookkeeping, not content
         files[PurePosixPath(BUILD_KEY)] = (key + "\n").encode()
     with _Stage(report, "write"):
         write_site(files, cfg.site_dir, epoch=cfg.source_date_epoch)
-    report.files = len(files)
-    report.bytes = sum(len(b) for b in files.values())
     return report

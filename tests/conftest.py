@@ -78,22 +78,55 @@ def read_meta(snapshot: Path) -> dict:
     return json.loads((snapshot / "pod_mi_synthetic/extract_meta.json").read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="session")
-def site_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One cache for every test that builds the site (tests in xdist group 'site' share a worker),
-    so the ~3,200 charts are rendered once per session. BAROMETER_TEST_CACHE reuses a cache."""
+def _shared_dir(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A directory shared by the xdist workers of this run (one per run, not per worker).
+
+    pytest-xdist's ``loadgroup`` does not keep our 'site' group on one worker with the pytest
+    in use (checked: the tests of one group land on both workers), so the expensive site build
+    is shared through the file system instead, under a lock (see ``built_site``).
+    """
     import os
 
-    return Path(os.environ.get("BAROMETER_TEST_CACHE") or tmp_path_factory.mktemp("site-cache"))
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if not run:  # not distributed: this session's own directory
+        return tmp_path_factory.mktemp(name)
+    d = tmp_path_factory.getbasetemp().parent / f"shared-{run}" / name
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+@pytest.fixture(scope="session")
+def site_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One chart cache for every build of the site in this run, so the ~3,200 charts and 622
+    preview images are rendered once. BAROMETER_TEST_CACHE reuses a cache across runs."""
+    import os
+
+    return Path(
+        os.environ.get("BAROMETER_TEST_CACHE") or _shared_dir(tmp_path_factory, "site-cache")
+    )
+
+
+class SharedBuild:
+    """What the site tests get: the built site and the model it was made from."""
+
+    def __init__(self, model) -> None:  # noqa: ANN001 - pipeline.Model
+        self.model = model
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory, snapshot: Path, site_cache: Path):
-    """The whole site, built once per test session from the real snapshot (xdist group 'site')."""
+    """The whole site, built once per test run from the real snapshot.
+
+    The first worker to need it builds it under an exclusive lock; the other waits, then uses the
+    same files and recomputes the model from the (then cached) canonical tables — seconds.
+    """
+    import fcntl
+
     from barometer import pipeline
+    from barometer.canonical import load_canonical
     from barometer.log import setup
 
-    root = tmp_path_factory.mktemp("built")
+    root = _shared_dir(tmp_path_factory, "built")
     setup()
     cfg = Config(
         data_dirs=(snapshot,),
@@ -103,5 +136,15 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, snapshot: Path, site_ca
         source_date_epoch=1767225600,
         base_url="https://example.github.io/barometer/",
     )
-    report = pipeline.build(cfg)
-    return root / "site", report
+    with open(root / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if (root / "done").is_file():
+                canon = load_canonical(cfg)
+                model = pipeline.gather(canon, pipeline.load_notes(cfg.content_dir))
+                return root / "site", SharedBuild(model)
+            report = pipeline.build(cfg)
+            (root / "done").write_text("ok", encoding="utf-8")
+            return root / "site", report
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

@@ -112,7 +112,7 @@ def test_strict_build_fails_before_writing_when_reconciliation_is_off(tmp_path, 
     from pathlib import PurePosixPath
 
     monkeypatch.setattr(
-        pipeline, "render", lambda model, cfg: {PurePosixPath("index.html"): b"new"}
+        pipeline, "render", lambda model, cfg, report=None: {PurePosixPath("index.html"): b"new"}
     )
     report = pipeline.build(replace(cfg, strict=False))
     assert report.files == 1 and (site / "index.html").read_bytes() == b"new"

@@ -263,3 +263,23 @@ def test_catalogues_are_complete_and_no_template_is_unused():
         )
     every = {str(p.relative_to(paths.TEMPLATES)) for p in paths.TEMPLATES.rglob("*.html")}
     assert every <= used | referenced, every - used - referenced
+
+
+def test_every_chart_has_a_text_alternative_and_a_data_table(site):
+    """Line charts and maps carry their data table; scatters share the scatter page's table."""
+    checked = 0
+    for path in (
+        "nl/",
+        "fr/revenu-integration/",
+        "de/gemeinde/44021-gent/",
+        "en/notes/integration-income-since-2003/",
+        "nl/provincie/40000-oost-vlaanderen/",
+    ):
+        html = page(site, path)
+        for fig in re.findall(r'<figure class="chart[^"]*".*?</figure>', html, re.S):
+            assert re.search(r'role="img" aria-label="[^"]{20,}"', fig), (path, fig[:200])
+            if 'class="chart scatter"' in fig:
+                continue
+            assert '<details class="data-table"' in fig and "<table>" in fig, (path, fig[:200])
+            checked += 1
+    assert checked >= 12
