@@ -120,14 +120,17 @@ def main(
         ctx.invoke(build_cmd)
 
 
-@main.command("build")
-@common_options
-@click.option(
+site_option = click.option(
     "--site",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Output directory (default: site/).",
+    help="The site directory (default: site/).",
 )
+
+
+@main.command("build")
+@common_options
+@site_option
 @click.option(
     "--base-url", "base_url", default=None, help="URL prefix of the published site, ending in '/'."
 )
@@ -143,12 +146,7 @@ def build_cmd(cfg: Config) -> int:
 
 @main.command("serve")
 @common_options
-@click.option(
-    "--site",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Site directory (default: site/).",
-)
+@site_option
 @click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
 @click.option(
     "--base-url",

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from barometer import charts, compare, scatter, urls
 from barometer.geography import COUNTRY, HERSTAPPE
-from barometer.i18n import LANGS
 from barometer.pages import (
     CATEGORY_LABELS,
     DIMENSION_COLUMNS,
@@ -21,6 +20,7 @@ from barometer.pages import (
     LEVEL_LABELS,
     MEASURES,
     PageBuilder,
+    _fixed_page,
     _nan,
     _value,
 )
@@ -172,9 +172,7 @@ def scatter_page(b: PageBuilder) -> dict:
     sm = scatter_model(b)
     if sm is None:
         return {
-            "template": "scatter.html",
-            "path": urls.page("scatter", b.t.code),
-            "alternates": {lang: urls.page("scatter", lang) for lang in LANGS},
+            **_fixed_page(b, "scatter"),
             "title": _("Integration income and taxable income"),
             "description": _("No year has both integration income figures and fiscal income yet."),
             "rate": None,
@@ -202,9 +200,7 @@ def scatter_page(b: PageBuilder) -> dict:
             }
         )
     return {
-        "template": "scatter.html",
-        "path": urls.page("scatter", b.t.code),
-        "alternates": {lang: urls.page("scatter", lang) for lang in LANGS},
+        **_fixed_page(b, "scatter"),
         "title": _("Integration income and taxable income"),
         "description": _(
             "Every municipality's integration income beneficiaries per 1000 inhabitants against the average net taxable income per declaration, {year}."
@@ -371,9 +367,7 @@ def compare_page(b: PageBuilder) -> dict:
     compare_data(b)  # built once, written by the pipeline (SiteModel.files)
     levels = ["country", "region", "province", "arrondissement", "municipality"]
     return {
-        "template": "compare.html",
-        "path": urls.page("compare", b.t.code),
-        "alternates": {lang: urls.page("compare", lang) for lang in LANGS},
+        **_fixed_page(b, "compare"),
         "title": _("Compare areas"),
         "description": _(
             "Compare up to 8 municipalities, arrondissements, provinces, regions or Belgium: any measure, as a number, per 1000 inhabitants or by profile, month by month or year by year."
@@ -501,9 +495,7 @@ def note_pages(b: PageBuilder, notes: list) -> list[dict]:  # noqa: ANN001 - lis
             }
         )
     index = {
-        "template": "notes.html",
-        "path": urls.page("notes", b.t.code),
-        "alternates": {lang: urls.page("notes", lang) for lang in LANGS},
+        **_fixed_page(b, "notes"),
         "title": b._("Focus notes"),
         "description": b._(
             "Short analyses of the integration income and related aid, written by the barometer's analysts."

@@ -233,32 +233,19 @@ def render_note(note: Note, figures: dict, chart_keys: set[str] | None, t) -> Re
 
     def number(m: re.Match[str]) -> str:
         kind, args = m.group(1), m.group(2).split()
+
+        def refuse(expected: str) -> str:
+            problems.append(Problem(note.file, line_of(m.group(0)), kind, expected, m.group(2)))
+            return m.group(0)
+
         want = 3 if kind == "change" else 2
         if len(args) != want:
-            problems.append(
-                Problem(
-                    note.file,
-                    line_of(m.group(0)),
-                    kind,
-                    f"{want} arguments (code and year{'s' if want == 3 else ''})",
-                    m.group(2),
-                )
-            )
-            return m.group(0)
+            return refuse(f"{want} arguments (code and year{'s' if want == 3 else ''})")
         if kind == "change":
             a = figures.get(("total", args[0], args[1]))
             b = figures.get(("total", args[0], args[2]))
             if a is None or b is None:
-                problems.append(
-                    Problem(
-                        note.file,
-                        line_of(m.group(0)),
-                        kind,
-                        "two published annual averages",
-                        m.group(2),
-                    )
-                )
-                return m.group(0)
+                return refuse("two published annual averages")
             used[a.line], used[b.line] = a, b
             change = b.value / a.value - 1
             return (
@@ -267,16 +254,8 @@ def render_note(note: Note, figures: dict, chart_keys: set[str] | None, t) -> Re
             )
         fig = figures.get((kind, args[0], args[1]))
         if fig is None:
-            problems.append(
-                Problem(
-                    note.file,
-                    line_of(m.group(0)),
-                    kind,
-                    f"a published {'annual average' if kind == 'total' else 'share'} for this code and year",
-                    m.group(2),
-                )
-            )
-            return m.group(0)
+            what = "annual average" if kind == "total" else "share"
+            return refuse(f"a published {what} for this code and year")
         used[fig.line] = fig
         shown = t.number(fig.value, 0) if kind == "total" else t.percent(fig.value / 100, 1)
         return f'<data value="{fig.value:g}" data-line="{fig.line}">{shown}</data>'

@@ -11,22 +11,21 @@ import math
 from barometer import charts, explore, urls
 from barometer.geography import COUNTRY, HERSTAPPE
 from barometer.i18n import LANGS, entity_name
-from barometer.pages import LEVEL_LABELS, MEASURES, PageBuilder, _nan, _value, chain
+from barometer.pages import (
+    LEVEL_LABELS,
+    MEASURES,
+    PageBuilder,
+    _fixed_page,
+    _nan,
+    _value,
+    chain,
+)
 
 RANKED = ("municipality", "arrondissement", "province")
 
 
 def _alternates(fn) -> dict[str, str]:  # noqa: ANN001 - fn: lang → path
     return {lang: fn(lang) for lang in LANGS}
-
-
-def _fixed_page(b: PageBuilder, name: str) -> dict:
-    """Template, path and language alternates of a fixed page (methodology, data)."""
-    return {
-        "template": f"{name}.html",
-        "path": urls.page(name, b.t.code),
-        "alternates": _alternates(lambda lang: urls.page(name, lang)),
-    }
 
 
 def all_pages(b: PageBuilder) -> list[dict]:

@@ -249,6 +249,16 @@ def _series(table: pd.DataFrame, period_type: str) -> dict[tuple[str, str], Seri
 # --- helpers -----------------------------------------------------------------------------------------
 
 
+def _fixed_page(b: PageBuilder, name: str) -> dict:
+    """Template, path and language alternates of a page that exists once per language
+    (methodology, data, search, scatter, compare, notes)."""
+    return {
+        "template": f"{name}.html",
+        "path": urls.page(name, b.t.code),
+        "alternates": {lang: urls.page(name, lang) for lang in LANGS},
+    }
+
+
 def chain(lk: Lookups, code: str) -> list[str]:
     """The entity and its parents up to Belgium: [code, arrondissement, province, region, 01000]."""
     out = [code]
