@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site setup tools test lint check fetch serve clean
+.PHONY: site setup tools test lint check fetch serve bench clean
 
 ## site: set up the virtual environment (if needed) and build the site into site/
 site: setup
@@ -26,6 +26,13 @@ $(VNU):
 ## test: run the whole test suite (the command CI runs)
 test: setup tools
 	$(BIN)/python -m pytest -n auto
+
+## bench: the full-site benchmark (3 runs) and Lighthouse (npm, on Debian's chromium) → bench/
+LIGHTHOUSE := .tools/bench/node_modules/.bin/lighthouse
+bench: setup $(LIGHTHOUSE)
+	$(BIN)/python -m barometer.bench --lighthouse $(LIGHTHOUSE)
+$(LIGHTHOUSE):
+	npm install --silent --no-audit --no-fund --prefix .tools/bench lighthouse@13.5.0
 
 ## lint: ruff check and format check
 lint: setup

@@ -110,6 +110,7 @@ def evolution(
     enc["strokeWidth"]["scale"] = {"domain": list(range(n)), "range": [3] + [1.5] * (n - 1)}
     if points:  # sparse periods (published yearly figures): show where the data are
         spec["mark"] = {"type": "line", "point": True}
+    spec["usermeta"] = {"native": "line"}  # drawn by barometer.svgchart (Vega ignores usermeta)
     return spec
 
 
@@ -145,6 +146,7 @@ def choropleth(
         for code, k in sorted(values.items())
     ]
     spec: dict = {
+        "usermeta": {"native": "choropleth"},  # the static SVG is drawn by barometer.svgchart
         "width": width,
         "height": height,
         "projection": {"type": "mercator"},
@@ -205,6 +207,7 @@ def choropleth(
 def locator(topology: dict, code: str, layer: str, *, width: int = 200, height: int = 160) -> dict:
     """Belgium's regions in outline with one entity filled: where is it?"""
     return {
+        "usermeta": {"native": "locator"},  # drawn by barometer.svgchart
         "width": width,
         "height": height,
         "projection": {"type": "mercator"},
@@ -385,12 +388,45 @@ def render_cached(
     return out
 
 
+_SPECS: dict[str, dict] = {}
+"""The specs being drawn, for forked workers (inherited, not pickled)."""
+
+
+def _draw(key: str) -> str:
+    from barometer.svgchart import native
+
+    return native(_SPECS[key])  # type: ignore[return-value]
+
+
 def render_svgs(
     specs: dict[str, dict], cache_dir: Path | None, workers: int | None = None
 ) -> dict[str, str]:
-    """Render every spec (key → spec) to SVG text, in parallel, through the cache."""
-    texts = {k: json.dumps(spec, sort_keys=True) for k, spec in specs.items()}
-    return render_cached(texts, _render_one, cache_dir, ".svg", workers)  # type: ignore[return-value]
+    """Every spec (key → spec) as SVG text: line charts and maps drawn in Python
+    (:mod:`barometer.svgchart`, a few milliseconds each, across the cores), the scatters
+    rendered by vl-convert in parallel through the cache."""
+    from multiprocessing import get_context
+
+    from barometer.svgchart import native, native_kind
+
+    out: dict[str, str] = {}
+    lines = [k for k, s in specs.items() if native_kind(s) in ("line", "choropleth")]
+    for key, spec in specs.items():
+        if native_kind(spec) == "locator":  # one projection shared by all: fastest here
+            out[key] = native(spec)  # type: ignore[assignment]
+    n = workers or os.cpu_count() or 1
+    _SPECS.update(specs)
+    try:
+        if n > 1 and len(lines) > 64:
+            with ProcessPoolExecutor(max_workers=n, mp_context=get_context("fork")) as pool:
+                out.update(zip(lines, pool.map(_draw, lines, chunksize=64), strict=True))
+        else:
+            out.update((k, _draw(k)) for k in lines)
+    finally:
+        _SPECS.clear()
+    log.info("drew %d line charts and maps", len(out))
+    texts = {k: json.dumps(s, sort_keys=True) for k, s in specs.items() if native_kind(s) is None}
+    out.update(render_cached(texts, _render_one, cache_dir, ".svg", workers))  # type: ignore[arg-type]
+    return out
 
 
 _TEXT = re.compile(r"(<text[^>]*>)([^<]*)(</text>)")

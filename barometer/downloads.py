@@ -15,6 +15,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 import numpy as np
@@ -56,50 +57,85 @@ FIELDS = [
 ]
 
 
-def _split(table: pd.DataFrame, column: str) -> dict[str, pd.DataFrame]:
-    """Split by a categorical column with one stable sort and slicing (no per-group filtering)."""
+def _groups(table: pd.DataFrame, column: str) -> dict[str, np.ndarray]:
+    """Row positions of each value of a categorical column (one stable sort, no filtering)."""
     codes = table[column].cat.codes.to_numpy()
     order = np.argsort(codes, kind="stable")
-    sorted_codes = codes[order]
-    cats = table[column].cat.categories
+    bounds = np.searchsorted(codes[order], np.arange(len(table[column].cat.categories) + 1))
+    return {
+        str(cat): order[bounds[i] : bounds[i + 1]]
+        for i, cat in enumerate(table[column].cat.categories)
+        if bounds[i + 1] > bounds[i]
+    }
+
+
+def _split(table: pd.DataFrame, column: str) -> dict[str, pd.DataFrame]:
+    """Split by a categorical column."""
+    return {cat: table.iloc[idx] for cat, idx in _groups(table, column).items()}
+
+
+def _area_files(named: pd.DataFrame, full: bytes, comment: str | None) -> dict[str, bytes]:
+    """One CSV per area, cut out of the whole table's CSV: the table is sorted by area, so each
+    area's rows are one run of lines, written exactly as :func:`to_csv_bytes` writes them (the
+    same quoting, decided on the same categories). Areas whose rows are not one run (or a table
+    whose lines are not one per row) are written on their own."""
+    head = full.index(b"\n", full.index(b"\n") + 1 if comment else 0) + 1
+    ends = np.flatnonzero(np.frombuffer(full, np.uint8, offset=head) == 10) + 1 + head
     out = {}
-    bounds = np.searchsorted(sorted_codes, np.arange(len(cats) + 1))
-    for i, cat in enumerate(cats):
-        idx = order[bounds[i] : bounds[i + 1]]
-        if len(idx):
-            out[str(cat)] = table.iloc[idx]
+    for code, idx in _groups(named, "geo_code").items():
+        first, last = int(idx[0]), int(idx[-1])
+        if len(ends) == len(named) and last - first + 1 == len(idx):
+            start = int(ends[first - 1]) if first else head
+            out[code] = full[:head] + full[start : int(ends[last])]
+        else:
+            out[code] = to_csv_bytes(named.iloc[idx], comment)
     return out
 
 
 def build_downloads(
-    table: pd.DataFrame, entities: pd.DataFrame, *, meta: dict, sources: list[dict]
-) -> dict[PurePosixPath, bytes]:
+    table: pd.DataFrame,
+    entities: pd.DataFrame,
+    *,
+    meta: dict,
+    sources: list[dict],
+    sink: Callable[[PurePosixPath, bytes], None],
+) -> dict[PurePosixPath, int]:
+    """Make every download and hand each file to ``sink`` as soon as it is made (the files are
+    never all in memory); returns the size of each file."""
     named = with_names(table, entities)
     comment = SYNTHETIC_WARNING if meta["synthetic"] else None
+    made: dict[PurePosixPath, tuple[int, str]] = {}
+
+    def emit(path: str, data: bytes) -> None:
+        rel = PurePosixPath(path)
+        made[rel] = (len(data), hashlib.sha256(data).hexdigest())
+        sink(rel, data)
+
     # the big files are gzipped: as plain CSV they would be 3 × 420 MB, beyond what static hosts
     # such as GitHub Pages publish (1 GB); gzip keeps them at ≈7 % of that, byte-identical on rebuild
-    files: dict[PurePosixPath, bytes] = {
-        PurePosixPath("downloads/barometer.csv.gz"): _gzip(to_csv_bytes(named, comment))
-    }
+    full = to_csv_bytes(named, comment)
+    emit("downloads/barometer.csv.gz", _gzip(full))
     for m, part in _split(named, "measure").items():
-        files[PurePosixPath(measure_csv(m))] = _gzip(to_csv_bytes(part, comment))
-    for code, part in _split(named, "geo_code").items():
-        files[PurePosixPath(entity_csv(code))] = to_csv_bytes(part, comment)
-    files[PurePosixPath("downloads/datapackage.json")] = datapackage(
-        files, meta=meta, sources=sources
-    ).encode("utf-8")
-    return files
+        emit(measure_csv(m), _gzip(to_csv_bytes(part, comment)))
+    for code, data in _area_files(named, full, comment).items():
+        emit(entity_csv(code), data)
+    package = datapackage(made, meta=meta, sources=sources).encode("utf-8")
+    emit("downloads/datapackage.json", package)
+    return {path: size for path, (size, _sha) in made.items()}
 
 
 def _gzip(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=6, mtime=0)
 
 
-def datapackage(files: dict[PurePosixPath, bytes], *, meta: dict, sources: list[dict]) -> str:
+def datapackage(
+    files: dict[PurePosixPath, tuple[int, str]], *, meta: dict, sources: list[dict]
+) -> str:
+    """The Frictionless data package describing ``files`` (path → (bytes, sha256))."""
     synthetic = bool(meta["synthetic"])
     resources = []
     for path in sorted(files):
-        data = files[path]
+        size, sha = files[path]
         name = path.name.split(".")[0].replace("_", "-").lower()
         resources.append(
             {
@@ -109,8 +145,8 @@ def datapackage(files: dict[PurePosixPath, bytes], *, meta: dict, sources: list[
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 **({"compression": "gz"} if path.suffix == ".gz" else {}),
-                "bytes": len(data),
-                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "bytes": size,
+                "hash": "sha256:" + sha,
                 "schema": {"fields": FIELDS, "missingValues": [""]},
                 **({"dialect": {"commentChar": "#"}} if synthetic else {}),
                 **({"description": SYNTHETIC_WARNING} if synthetic else {}),

@@ -56,6 +56,14 @@ def setup(verbose: bool = False) -> WarningCounter:
     return counter
 
 
+def warnings_seen() -> list[str]:
+    """The distinct warnings logged so far in this run, sorted."""
+    for h in logging.getLogger("barometer").handlers:
+        if isinstance(h, WarningCounter):
+            return sorted(h.seen)
+    return []
+
+
 def warning_count() -> int:
     """Distinct warnings logged so far in this run (0 when logging was not set up)."""
     for h in logging.getLogger("barometer").handlers:

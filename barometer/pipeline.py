@@ -1,8 +1,16 @@
-"""The build, stage by stage: gather everything, then write once.
+"""The build, stage by stage, into a staging directory swapped in at the end.
 
-load (sources → canonical tables) → indicators (table, neighbours, reconciliation) → render
-(every file in memory) → write (atomic swap). Nothing touches site/ until every file of the new
-site exists in memory; in ``--strict`` mode any warning stops the build before writing.
+load (sources → canonical tables) → indicators (table, neighbours, reconciliation) → products
+(page models, charts, downloads and other data files; downloads made by a forked process beside
+the page models) → html (Jinja, across the cores) → search (Pagefind) → write (atomic swap).
+Files go to a staging directory beside site/ as they are made; site/ itself is only touched by
+the final swap, and in ``--strict`` mode any warning stops the build before it (the staging
+directory is removed).
+
+Caching, so that a rebuild does only what changed: a build key over everything (nothing changed:
+nothing to do), the data products under a data key (inputs, code, notes, catalogues: a template
+change re-renders HTML only), chart SVGs and preview images by the hash of their spec, the search
+index by the hash of the search documents, and unchanged files are linked, not rewritten.
 """
 
 from __future__ import annotations
@@ -12,7 +20,8 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -27,12 +36,13 @@ from barometer.notes import check_notes, load_notes
 from barometer.reconcile import STRICT_TOLERANCE, reconcile, strict_failures
 from barometer.topology import topology_json
 from barometer.urls import is_absolute
-from barometer.write import write_site
+from barometer.write import Staging
+
+if TYPE_CHECKING:
+    from barometer.pages import SiteModel
 
 log = logging.getLogger(__name__)
 
-RENDER_STAGES = ("downloads", "pages", "charts", "html", "search")
-"""Sub-stages of rendering, timed separately (the rest of rendering is reported as 'other')."""
 PAGES_LIMIT = 1_000_000_000
 """GitHub Pages publishes sites up to 1 GB: a bigger site is a warning (a failure with --strict)."""
 
@@ -143,28 +153,58 @@ def _size(n: int, lang: str) -> str:
     return t.number(max(1, round(n / 1000)), 0) + " kB"
 
 
-def render(
-    model: Model, cfg: Config, report: BuildReport | None = None
-) -> dict[PurePosixPath, bytes]:
-    """Every file of the site, in memory (sub-stages timed into ``report``: downloads, pages,
-    charts, html, search)."""
-    report = report if report is not None else BuildReport()
-    from barometer import static
-    from barometer.charts import localise_svg, render_svgs
+@dataclass
+class Products:
+    """What a build makes from the data alone — not from templates, static assets or settings:
+    the page models, the chart SVGs and the data files (downloads, the compare data, the
+    interactive specs, preview images, …) under ``root``. Cached as a whole under the data key
+    (:func:`data_key`), so a build after a template change only renders HTML."""
+
+    site: SiteModel
+    svgs: dict[str, str]
+    meta: dict
+    files: list[str]
+    """The data files, relative to ``root`` (= their path in the site)."""
+    warnings: list[str] = field(default_factory=list)
+    """Warnings logged while making them (replayed when they come from the cache)."""
+    root: Path = Path()
+    model: Model | None = None
+    """The model they were made from (None when they came from the cache)."""
+
+
+_JOB: dict = {}
+"""State handed to forked worker processes (inherited, never pickled)."""
+
+
+def _downloads_job(root: str) -> tuple[dict[str, int], float]:
     from barometer.downloads import build_downloads
+
+    t0 = time.perf_counter()
+    sizes = build_downloads(
+        _JOB["table"],
+        _JOB["entities"],
+        meta=_JOB["meta"],
+        sources=_JOB["sources"],
+        sink=lambda rel, data: _put(Path(root), rel, data),
+    )
+    return {str(p): n for p, n in sizes.items()}, time.perf_counter() - t0
+
+
+def _put(root: Path, rel: str | PurePosixPath, data: bytes | str) -> None:
+    dest = root / rel
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def make_products(model: Model, cfg: Config, root: Path, report: BuildReport) -> Products:
+    """Page models, charts and data files (written under ``root``); the downloads are made by a
+    forked process while this one builds the page models."""
+    import gc
+    import multiprocessing
+
+    from barometer.charts import localise_svg, render_svgs
     from barometer.i18n import LANGS
     from barometer.pages import build_site_model
-    from barometer.render import render_site
-    from barometer.search import search_bundle
-    from barometer.sitemap import robots_txt, sitemap_xml
-
-    files: dict[PurePosixPath, bytes] = {}
-
-    def add(path: str | PurePosixPath, data: bytes | str) -> None:
-        rel = PurePosixPath(path)
-        if rel in files:
-            raise BuildError(f"two outputs for the same file: {rel}")
-        files[rel] = data.encode("utf-8") if isinstance(data, str) else data
 
     canon = model.canon
     meta = {"synthetic": canon.meta.synthetic, "extract_date": canon.meta.extract_date}
@@ -172,18 +212,29 @@ def render(
         {"publisher": s.publisher, "page": s.page}
         for s in (canon.inputs.sources if canon.inputs else ())
     ]
-    with _Stage(report, "downloads"):
-        downloads = build_downloads(
-            model.indicators.table, canon.entities, meta=meta, sources=sources
-        )
-    for path, data in downloads.items():
-        add(path, data)
-    with _Stage(report, "pages"):
-        site = build_site_model(model, model.notes)
+    files: list[str] = []
+
+    def add(path: str | PurePosixPath, data: bytes | str) -> None:
+        _put(root, path, data)
+        files.append(str(path))
+
+    _JOB.update(table=model.indicators.table, entities=canon.entities, meta=meta, sources=sources)
+    gc.freeze()  # forked children share these objects without the collector copying them
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            pending = pool.apply_async(_downloads_job, (str(root),))
+            with _Stage(report, "pages"):
+                site = build_site_model(model, model.notes)
+            sizes, seconds = pending.get()
+    finally:
+        _JOB.clear()
+        gc.unfreeze()
+    report.timings["downloads"] = seconds  # beside the page models, in its own process
+    files += sorted(sizes)
     for lang, pages in site.pages.items():
         for page in pages:
             if page["template"] == "data.html":
-                page["sizes"] = {str(p): _size(len(d), lang) for p, d in downloads.items()}
+                page["sizes"] = {p: _size(n, lang) for p, n in sizes.items()}
     with _Stage(report, "charts"):
         svgs = render_svgs(site.specs, cfg.cache_dir / "svg" if cfg.use_cache else None)
         for path, data in preview_cards(site, svgs, cfg).items():
@@ -194,22 +245,9 @@ def render(
         if key.startswith("scatter-income-"):
             for lang in LANGS:  # the image under each municipality's own dot
                 add(f"charts/{key}.{lang}.svg", localise_svg(svgs[key], lang))
-    with _Stage(report, "html"):
-        html = render_site(
-            site, svgs, base_url=cfg.base_url, meta=meta, epoch=cfg.source_date_epoch
-        )
-    for path, data in html.items():
-        add(path, data)
-    for path, data in static.assets(cfg.cache_dir if cfg.use_cache else None).items():
-        add(path, data)
     for key, spec in site.specs.items():
         if key.startswith(("map-", "evo-home", "evo-regions")):
             add(f"charts/{key}.json", interactive_spec(spec))
-    if is_absolute(cfg.base_url):
-        add("sitemap.xml", sitemap_xml(site, cfg.base_url))
-    else:
-        log.info("no absolute --base-url: sitemap.xml left out (it needs absolute URLs)")
-    add("robots.txt", robots_txt(cfg.base_url))
     add("data/belgium.topo.json", topology_json(canon.topology))
     add("data/entities.json", canon.entities.to_json(orient="records", force_ascii=False))
     add(
@@ -218,12 +256,96 @@ def render(
     )
     add("data/reconciliation.csv", to_csv_bytes(model.reconciliation))
     add("data/incomplete.csv", to_csv_bytes(model.indicators.incomplete))
-    add(".nojekyll", "")
-    with _Stage(report, "search"):
-        bundle = search_bundle(files)
-    for path, data in bundle.items():
-        add(path, data)
-    return files
+    site.specs = {}  # rendered: the SVGs and interactive specs above are what pages use
+    return Products(site=site, svgs=svgs, meta=meta, files=files, root=root, model=model)
+
+
+_HTML: dict = {}
+
+
+def _html_job(job: tuple[str, int, int]) -> tuple[list[tuple[str, int]], int, dict[str, str]]:
+    """Render pages ``lo:hi`` of one language into the staging directory (in a worker)."""
+    from barometer.render import Renderer
+    from barometer.search import add_document
+    from barometer.write import put
+
+    st = _HTML
+    if "renderer" not in st:
+        st["renderer"] = Renderer(
+            st["site"], st["svgs"], base_url=st["base_url"], meta=st["meta"], epoch=st["epoch"]
+        )
+    r = st["renderer"]
+    lang, lo, hi = job
+    written, reused, digests = [], 0, {}
+    for page in r.pages(lang)[lo:hi]:
+        rel, data = r.page(lang, page)
+        reused += put(st["root"], st["previous"], rel, data, st["epoch"])
+        written.append((str(rel), len(data)))
+        digest = add_document(st["docs"], rel, data)
+        if digest:
+            digests[str(rel)] = digest
+    return written, reused, digests
+
+
+def render_html(
+    products: Products, cfg: Config, staging: Staging, docs: Path, workers: int | None = None
+) -> dict[str, str]:
+    """Every HTML page into ``staging`` (pages of each language in chunks, across the cores);
+    each searchable page's search document under ``docs``. Returns the documents' digests."""
+    import gc
+    import multiprocessing
+    import os
+
+    from barometer.i18n import LANGS
+    from barometer.render import Renderer
+    from barometer.search import add_document
+
+    _HTML.update(
+        site=products.site,
+        svgs=products.svgs,
+        base_url=cfg.base_url,
+        meta=products.meta,
+        epoch=cfg.source_date_epoch,
+        root=staging.root,
+        previous=staging.site_dir,
+        docs=docs,
+    )
+    chunk = 64
+    jobs = [
+        (lang, lo, lo + chunk)
+        for lang in LANGS
+        for lo in range(
+            0, len(products.site.pages[lang]) + len(products.site.redirects[lang]), chunk
+        )
+    ]
+    digests: dict[str, str] = {}
+    n = workers or os.cpu_count() or 1
+    gc.freeze()
+    try:
+        if n > 1:
+            with multiprocessing.get_context("fork").Pool(n) as pool:
+                results = list(pool.imap_unordered(_html_job, jobs))
+        else:
+            results = [_html_job(job) for job in jobs]
+    finally:
+        _HTML.clear()
+        gc.unfreeze()
+    for written, reused, found in results:
+        staging.record(written, reused)
+        digests.update(found)
+    r = Renderer(
+        products.site,
+        products.svgs,
+        base_url=cfg.base_url,
+        meta=products.meta,
+        epoch=cfg.source_date_epoch,
+    )
+    for rel, data in r.extras().items():
+        staging.add(rel, data)
+        digest = add_document(docs, rel, data)
+        if digest:
+            digests[str(rel)] = digest
+    return digests
 
 
 def preview_cards(site, svgs: dict[str, str], cfg: Config) -> dict[str, bytes]:  # noqa: ANN001
@@ -241,17 +363,19 @@ def preview_cards(site, svgs: dict[str, str], cfg: Config) -> dict[str, bytes]: 
 
 def interactive_spec(spec: dict) -> str:
     """The spec a browser re-renders with tooltips: the topology by URL instead of inline."""
-    text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    marker = '"values":{"arcs"'
-    if marker not in text:
-        return text
-    doc = json.loads(text)
-    for layer in doc.get("layer", []):
-        data = layer.get("data", {})
-        if isinstance(data.get("values"), dict) and data["values"].get("type") == "Topology":
-            data.pop("values")
-            data["url"] = "../data/belgium.topo.json"
+    doc = dict(spec)
+    if "layer" in doc:
+        doc["layer"] = [_topology_by_url(layer) for layer in doc["layer"]]
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _topology_by_url(layer: dict) -> dict:
+    data = layer.get("data", {})
+    values = data.get("values")
+    if not (isinstance(values, dict) and values.get("type") == "Topology"):
+        return layer
+    rest = {k: v for k, v in data.items() if k != "values"}
+    return {**layer, "data": {**rest, "url": "../data/belgium.topo.json"}}
 
 
 def _strict_gate(cfg: Config) -> None:
@@ -274,8 +398,8 @@ def _tree_hash(*dirs) -> str:  # noqa: ANN002 - Paths
     return h.hexdigest()
 
 
-def build_key(cfg: Config) -> str:
-    """Everything a build depends on, hashed: inputs, code, templates, notes and settings."""
+def data_key(cfg: Config) -> str:
+    """What the data products depend on: inputs, code, notes, catalogues and source list."""
     from barometer import paths
     from barometer.canonical import code_version
     from barometer.sources.registry import resolve
@@ -283,19 +407,92 @@ def build_key(cfg: Config) -> str:
     payload = {
         "inputs": resolve(cfg).sha256,
         "code": code_version(),
-        "files": _tree_hash(
-            paths.TEMPLATES,
-            cfg.content_dir,
-            paths.PACKAGE / "static",
-            paths.PACKAGE / "locale",
-            paths.DATA / "sources.toml",
-        ),
+        "files": _tree_hash(cfg.content_dir, paths.PACKAGE / "locale", paths.DATA / "sources.toml"),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def build_key(cfg: Config) -> str:
+    """Everything a build depends on, hashed: the data key, templates, static assets, settings."""
+    from barometer import paths
+
+    payload = {
+        "data": data_key(cfg),
+        "files": _tree_hash(paths.TEMPLATES, paths.PACKAGE / "static"),
         "settings": [cfg.base_url, cfg.source_date_epoch, cfg.strict],
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
+PRODUCTS_KEPT = 3
+"""Data products kept in the cache (the newest; each is the size of the site, hard-linked)."""
+
+
+def products(cfg: Config, work: Path, report: BuildReport) -> Products:
+    """The data products: from the cache when inputs, code, notes and catalogues are unchanged
+    (their warnings replayed), else made from the inputs (load → indicators → products)."""
+    import pickle
+    import shutil
+    import tempfile
+
+    from barometer.log import warnings_seen
+
+    store = cfg.cache_dir / "products" if cfg.use_cache else None
+    final = store / data_key(cfg) if store is not None else None
+    if final is not None and (final / PRODUCTS_FILE).is_file():
+        with _Stage(report, "load"):
+            with open(final / PRODUCTS_FILE, "rb") as fh:
+                made: Products = pickle.load(fh)  # noqa: S301 - our own cache, keyed by content
+            made.root = final / "files"
+        log.info("page models, charts and data files from the cache (%s)", final.name)
+        for message in made.warnings:
+            log.warning("%s", message)
+        return made
+    with _Stage(report, "load"):
+        canon = load_canonical(cfg)
+        notes = load_notes(cfg.content_dir)
+        check_notes(notes, canon.published_totals)
+    with _Stage(report, "indicators"):
+        model = gather(canon, notes)
+    _strict_gate(cfg)
+    if final is None:
+        return make_products(model, cfg, work / "products", report)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
+    try:
+        made = make_products(model, cfg, tmp / "files", report)
+        made.warnings = warnings_seen()
+        made.model = None
+        with open(tmp / PRODUCTS_FILE, "wb") as fh:
+            pickle.dump(made, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        if final.exists():  # made meanwhile by another build of the same data
+            shutil.rmtree(final)
+        tmp.rename(final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    made.root, made.model = final / "files", model
+    older = sorted(
+        (p for p in final.parent.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in older[PRODUCTS_KEPT:]:
+        shutil.rmtree(old, ignore_errors=True)
+    return made
+
+
+PRODUCTS_FILE = "products.pickle"
+
+
 def build(cfg: Config) -> BuildReport:
+    """Build the site into a staging directory beside ``cfg.site_dir`` and swap it in."""
+    import tempfile
+
+    from barometer import static
+    from barometer.search import search_bundle
+    from barometer.sitemap import robots_txt, sitemap_xml
+
     report = BuildReport()
     key = build_key(cfg) if cfg.use_cache else None
     marker = cfg.site_dir / BUILD_KEY
@@ -303,30 +500,48 @@ def build(cfg: Config) -> BuildReport:
         log.info("nothing changed since the last build of %s: nothing rewritten", cfg.site_dir)
         report.skipped = True
         return report
-    with _Stage(report, "load"):
-        canon = load_canonical(cfg)
-        notes = load_notes(cfg.content_dir)
-        check_notes(notes, canon.published_totals)
-    with _Stage(report, "indicators"):
-        model = gather(canon, notes)
-    report.model = model
-    _strict_gate(cfg)
-    started = time.perf_counter()
-    files = render(model, cfg, report)
-    sub = sum(report.timings.get(k, 0.0) for k in RENDER_STAGES)
-    report.timings["other"] = time.perf_counter() - started - sub
-    total = sum(len(b) for b in files.values())
-    if total > PAGES_LIMIT:
-        log.warning(
-            "the site is %.2f GB, beyond the %.0f GB GitHub Pages publishes",
-            total / 1e9,
-            PAGES_LIMIT / 1e9,
+    cfg.site_dir.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        tempfile.TemporaryDirectory(prefix=".barometer-work-", dir=cfg.site_dir.parent) as tmp,
+        Staging(cfg.site_dir, epoch=cfg.source_date_epoch) as staging,
+    ):
+        work = Path(tmp)
+        made = products(cfg, work, report)
+        report.model = made.model
+        started = time.perf_counter()
+        for rel in made.files:
+            staging.link(rel, made.root / rel)
+        with _Stage(report, "html"):
+            digests = render_html(made, cfg, staging, work / "search")
+        for path, data in static.assets(cfg.cache_dir if cfg.use_cache else None).items():
+            staging.add(path, data)
+        if is_absolute(cfg.base_url):
+            staging.add("sitemap.xml", sitemap_xml(made.site, cfg.base_url))
+        else:
+            log.info("no absolute --base-url: sitemap.xml left out (it needs absolute URLs)")
+        staging.add("robots.txt", robots_txt(cfg.base_url))
+        staging.add(".nojekyll", "")
+        with _Stage(report, "search"):
+            bundle = search_bundle(
+                work / "search", digests, cfg.cache_dir / "search" if cfg.use_cache else None
+            )
+            for p in sorted(bundle.rglob("*")):
+                if p.is_file():
+                    staging.link(f"pagefind/{p.relative_to(bundle).as_posix()}", p)
+        report.timings["other"] = (
+            time.perf_counter() - started - report.timings["html"] - report.timings["search"]
         )
-    _strict_gate(cfg)
-    report.files = len(files)
-    report.bytes = sum(len(b) for b in files.values())
-    if key:  # not counted: bookkeeping, not content
-        files[PurePosixPath(BUILD_KEY)] = (key + "\n").encode()
-    with _Stage(report, "write"):
-        write_site(files, cfg.site_dir, epoch=cfg.source_date_epoch)
+        if staging.bytes > PAGES_LIMIT:
+            log.warning(
+                "the site is %.2f GB, beyond the %.0f GB GitHub Pages publishes",
+                staging.bytes / 1e9,
+                PAGES_LIMIT / 1e9,
+            )
+        _strict_gate(cfg)
+        report.files, report.bytes = staging.files, staging.bytes
+        if key:  # not counted: bookkeeping, not content
+            staging.add(BUILD_KEY, key + "\n")
+        with _Stage(report, "write"):
+            staging.commit()
+    log.info("%d unchanged files kept as they were", staging.reused)
     return report

@@ -1,4 +1,4 @@
-"""Stage 5: render the page models with Jinja into files (in memory).
+"""Stage 5: render the page models with Jinja into HTML.
 
 Jinja runs with autoescape, StrictUndefined, trim_blocks and lstrip_blocks, and the i18n
 extension bound to the page's language catalogue. Templates only loop, test and fill in: every
@@ -54,36 +54,45 @@ def _absolute(base_url: str, base: str):  # noqa: ANN202 - a template function
     return lambda p: base + p
 
 
-def render_site(
-    site: SiteModel, svgs: dict[str, str], *, base_url: str, meta: dict, epoch: int | None
-) -> dict[PurePosixPath, bytes]:
-    """Every HTML page (all languages) plus the root language chooser and the 404 page."""
-    env = environment()
-    built = (
-        dt.datetime.fromtimestamp(epoch, tz=dt.UTC).date().isoformat()
-        if epoch is not None
-        else meta["extract_date"]
-    )
-    files: dict[PurePosixPath, bytes] = {}
-    localised: dict[tuple[str, str], Markup] = {}
+class Renderer:
+    """Renders page models to HTML, one language at a time (:meth:`use`), reusing each chart's
+    localised SVG. Used whole (:func:`render_site`) or by worker processes on parts of the site."""
 
-    for lang in LANGS:
+    def __init__(
+        self, site: SiteModel, svgs: dict[str, str], *, base_url: str, meta: dict, epoch: int | None
+    ) -> None:
+        self.site, self.svgs, self.base_url, self.meta = site, svgs, base_url, meta
+        self.env = environment()
+        self.built = (
+            dt.datetime.fromtimestamp(epoch, tz=dt.UTC).date().isoformat()
+            if epoch is not None
+            else meta["extract_date"]
+        )
+        self.localised: dict[tuple[str, str], Markup] = {}
+        self.lang = ""
+        self.common: dict = {}
+
+    def use(self, lang: str) -> None:
+        """Switch the catalogue and the shared template context to ``lang``."""
+        if lang == self.lang:
+            return
         t = load_lang(lang)
-        _install_translations(env, t.translations)
+        _install_translations(self.env, t.translations)
 
         def chart(key: str, lang: str = lang) -> Markup:
-            if (key, lang) not in localised:
-                localised[(key, lang)] = Markup(localise_svg(svgs[key], lang))  # noqa: S704 - SVG rendered by vl-convert from our specs
-            return localised[(key, lang)]
+            if (key, lang) not in self.localised:
+                self.localised[(key, lang)] = Markup(localise_svg(self.svgs[key], lang))  # noqa: S704 - SVG drawn from our specs
+            return self.localised[(key, lang)]
 
-        common = {
+        self.lang = lang
+        self.common = {
             "lang": lang,
             "langs": LANGS,
             "language_names": {code: t.language_name(code) for code in LANGS},
-            "base_url": base_url,
+            "base_url": self.base_url,
             "chart": chart,
-            "meta": meta,
-            "built": built,
+            "meta": self.meta,
+            "built": self.built,
             "nav": {
                 "home": urls.home(lang),
                 "belgium": f"{lang}/{COUNTRY_SLUG[lang]}/",
@@ -97,36 +106,56 @@ def render_site(
             },
             "measure_names": {m: t.measure(m) for m in MEASURES},
         }
-        for page in [*site.pages[lang], *site.redirects[lang]]:
-            base = urls.relative_root(page["path"])
-            html = env.get_template(page["template"]).render(
-                page=page, base=base, absolute=_absolute(base_url, base), **common
-            )
-            files[PurePosixPath(page["path"]) / "index.html"] = html.encode("utf-8")
-        if lang == "en":
-            files[PurePosixPath("404.html")] = (
-                env.get_template("404.html")
-                .render(
-                    page={"path": "404.html", "title": "404", "description": "", "alternates": {}},
-                    base=urls.base_path(base_url),
-                    absolute=_absolute(base_url, urls.base_path(base_url)),
-                    **common,
-                )
-                .encode("utf-8")
-            )
-    _install_translations(env, load_lang("en").translations)
-    files[PurePosixPath("index.html")] = (
-        env.get_template("root.html")
-        .render(
-            base="",
-            base_url=base_url,
-            langs=LANGS,
-            meta=meta,
-            titles={
-                code: load_lang(code).gettext("Barometer of social integration") for code in LANGS
-            },
-            absolute=_absolute(base_url, ""),
+
+    def pages(self, lang: str) -> list[dict]:
+        """The pages of one language, in a fixed order (pages, then redirects)."""
+        return [*self.site.pages[lang], *self.site.redirects[lang]]
+
+    def page(self, lang: str, page: dict) -> tuple[PurePosixPath, bytes]:
+        self.use(lang)
+        base = urls.relative_root(page["path"])
+        html = self.env.get_template(page["template"]).render(
+            page=page, base=base, absolute=_absolute(self.base_url, base), **self.common
         )
-        .encode("utf-8")
-    )
+        return PurePosixPath(page["path"]) / "index.html", html.encode("utf-8")
+
+    def extras(self) -> dict[PurePosixPath, bytes]:
+        """The 404 page (English, absolute base path) and the root language chooser."""
+        self.use("en")
+        root = urls.base_path(self.base_url)
+        files = {
+            PurePosixPath("404.html"): self.env.get_template("404.html")
+            .render(
+                page={"path": "404.html", "title": "404", "description": "", "alternates": {}},
+                base=root,
+                absolute=_absolute(self.base_url, root),
+                **self.common,
+            )
+            .encode("utf-8")
+        }
+        files[PurePosixPath("index.html")] = (
+            self.env.get_template("root.html")
+            .render(
+                base="",
+                base_url=self.base_url,
+                langs=LANGS,
+                meta=self.meta,
+                titles={
+                    code: load_lang(code).gettext("Barometer of social integration")
+                    for code in LANGS
+                },
+                absolute=_absolute(self.base_url, ""),
+            )
+            .encode("utf-8")
+        )
+        return files
+
+
+def render_site(
+    site: SiteModel, svgs: dict[str, str], *, base_url: str, meta: dict, epoch: int | None
+) -> dict[PurePosixPath, bytes]:
+    """Every HTML page (all languages) plus the root language chooser and the 404 page."""
+    r = Renderer(site, svgs, base_url=base_url, meta=meta, epoch=epoch)
+    files = dict(r.page(lang, page) for lang in LANGS for page in r.pages(lang))
+    files.update(r.extras())
     return files

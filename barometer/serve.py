@@ -4,13 +4,16 @@ The site is served under the path of ``--base-url`` (``/`` by default; ``/barome
 ``https://example.github.io/barometer/``), with the site's own 404 page for anything else, so links
 that would break on GitHub Pages break here too. A watcher polls ``content/``, ``templates/`` and
 the page assets once a second and rebuilds when a file changes; the atomic swap means the server
-never shows a half-built site.
+never shows a half-built site. Text files are sent gzip-compressed to clients that accept it, as
+GitHub Pages does, so that what a browser (or Lighthouse) measures here is what readers get.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import io
 import logging
 import threading
 import time
@@ -31,6 +34,15 @@ def snapshot(dirs: Iterable[Path]) -> dict[str, float]:
     return out
 
 
+COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".csv"}
+"""Suffixes sent gzip-compressed (Pagefind's files, PNGs and .gz files are compressed already)."""
+
+
+@functools.lru_cache(maxsize=256)
+def _gzipped(path: str, mtime: float, size: int) -> bytes:  # noqa: ARG001 - cache keys
+    return gzip.compress(Path(path).read_bytes(), compresslevel=6, mtime=0)
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """Static files of ``site_dir`` under ``prefix``; the site's 404.html otherwise."""
 
@@ -42,6 +54,24 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if not clean.startswith(self.prefix):
             return str(self.site_dir / "__outside_base__")
         return super().translate_path("/" + clean[len(self.prefix) :])
+
+    def send_head(self):  # noqa: ANN201 - stdlib signature (a file object or None)
+        if "gzip" in self.headers.get("Accept-Encoding", ""):
+            url = self.path.split("?", 1)[0].split("#", 1)[0]
+            path = Path(self.translate_path(self.path))
+            if path.is_dir() and url.endswith("/"):
+                path = path / "index.html"
+            if path.is_file() and path.suffix in COMPRESSED:
+                st = path.stat()
+                body = _gzipped(str(path), st.st_mtime, st.st_size)
+                self.send_response(200)
+                self.send_header("Content-Type", self.guess_type(str(path)))
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Vary", "Accept-Encoding")
+                self.end_headers()
+                return io.BytesIO(body)
+        return super().send_head()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = self.site_dir / "404.html"

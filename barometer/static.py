@@ -35,6 +35,7 @@ def assets(cache_dir: Path | None) -> dict[PurePosixPath, bytes]:
     return {
         PurePosixPath("assets/site.css"): (STATIC / "site.css").read_bytes(),
         PurePosixPath("assets/app.js"): (STATIC / "app.js").read_bytes(),
+        PurePosixPath("assets/nojs.css"): (STATIC / "nojs.css").read_bytes(),
         PurePosixPath("favicon.svg"): (STATIC / "favicon.svg").read_bytes(),
         # Vega, Vega-Lite and Vega-Embed, then the CSP-safe expression interpreter that uses them
         PurePosixPath("assets/vega.js"): vega_bundle(cache_dir)

@@ -144,7 +144,21 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, snapshot: Path, site_ca
                 model = pipeline.gather(canon, pipeline.load_notes(cfg.content_dir))
                 return root / "site", SharedBuild(model)
             report = pipeline.build(cfg)
+            if report.model is None:  # the data products came from the cache
+                report.model = pipeline.gather(
+                    load_canonical(cfg), pipeline.load_notes(cfg.content_dir)
+                )
             (root / "done").write_text("ok", encoding="utf-8")
             return root / "site", report
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session")
+def page_builder(built_site):
+    """A page builder (English) over the built site's model: page models and chart specs."""
+    from barometer.i18n import load_lang
+    from barometer.pages import PageBuilder, build_lookups
+
+    model = built_site[1].model
+    return PageBuilder(build_lookups(model), load_lang("en"), model, {})

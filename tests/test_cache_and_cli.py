@@ -120,6 +120,32 @@ def test_cli_builds_byte_identical_trees_and_a_failed_build_changes_nothing(
         timeout=60,
     )
     assert bad.returncode == 2 and "Config value 'base_url'" in bad.stderr
+    # another base URL changes every page's canonical URL but no data: the page models, charts
+    # and data files come from the cache, and the files whose bytes are unchanged are the same
+    # files (same inode: not rewritten)
+    kept = ("downloads/entities/44021.csv", "og/44021.png", "data/compare.json", "assets/app.js")
+    inode = {rel: (site / rel).stat().st_ino for rel in (*kept, "nl/index.html")}
+    moved = subprocess.run(
+        [
+            sys.executable,
+            "build.py",
+            "build",
+            "--site",
+            str(site),
+            "--base-url",
+            "https://x.org/b/",
+        ],
+        cwd=paths.ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert moved.returncode == 0, moved.stderr
+    assert "from the cache" in moved.stderr and "indicators" not in moved.stderr.splitlines()[-1]
+    assert all((site / rel).stat().st_ino == inode[rel] for rel in kept)
+    assert (site / "nl/index.html").stat().st_ino != inode["nl/index.html"]
+    assert 'href="https://x.org/b/nl/"' in (site / "nl/index.html").read_text(encoding="utf-8")
 
 
 def test_bad_option_exits_2_without_traceback(tmp_path):

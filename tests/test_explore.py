@@ -11,17 +11,13 @@ import numpy as np
 import pytest
 
 from barometer import charts, compare, explore, scatter
-from barometer.i18n import load_lang
-from barometer.pages import PageBuilder, build_lookups
 
 pytestmark = pytest.mark.xdist_group("site")
 
 
 @pytest.fixture(scope="module")
-def builder(built_site):
-    model = built_site[1].model
-    lk = build_lookups(model)
-    return PageBuilder(lk, load_lang("en"), model, {})
+def builder(page_builder):
+    return page_builder
 
 
 def test_least_squares_and_r_match_numpy():
@@ -69,10 +65,10 @@ def test_dot_positions_are_where_vega_draws_them(builder):
         assert dx == pytest.approx(ex, abs=0.01) and dy == pytest.approx(ey, abs=0.01)
 
 
-def test_compare_data_decodes_to_the_published_indicators(built_site):
-    site, report = built_site
+def test_compare_data_decodes_to_the_published_indicators(built_site, page_builder):
+    site = built_site[0]
     doc = json.loads((site / "data/compare.json").read_text(encoding="utf-8"))
-    lk = build_lookups(report.model)
+    lk = page_builder.lk
     checked = 0
     for (code, measure), s in lk.monthly.items():
         if code == "23000" or code not in doc["series"][measure]:

@@ -107,12 +107,22 @@ def test_strict_build_fails_before_writing_when_reconciliation_is_off(tmp_path, 
     with pytest.raises(BuildError, match="strict"):
         pipeline.build(cfg)
     assert [p.name for p in site.iterdir()] == ["old.html"]
-    # without --strict the same build writes (rendering stubbed: the gate is what is tested here)
+    # without --strict the same build writes (products, pages and search stubbed: the gate is
+    # what is tested here)
     logging.getLogger("barometer").handlers.clear()
-    from pathlib import PurePosixPath
+    from barometer import search
+    from barometer.pages import SiteModel
 
+    empty = SiteModel(pages={}, specs={}, redirects={})
     monkeypatch.setattr(
-        pipeline, "render", lambda model, cfg, report=None: {PurePosixPath("index.html"): b"new"}
+        pipeline,
+        "make_products",
+        lambda model, cfg, root, report: pipeline.Products(empty, {}, {}, [], root=root),
     )
+    monkeypatch.setattr(
+        pipeline, "render_html", lambda made, cfg, staging, docs: staging.add("index.html", b"new")
+    )
+    (tmp_path / "no-index").mkdir()
+    monkeypatch.setattr(search, "search_bundle", lambda docs, digests, cache: tmp_path / "no-index")
     report = pipeline.build(replace(cfg, strict=False))
-    assert report.files == 1 and (site / "index.html").read_bytes() == b"new"
+    assert (site / "index.html").read_bytes() == b"new" and not (site / "old.html").exists()

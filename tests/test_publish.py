@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import shutil
 import subprocess
 import sys
@@ -90,6 +91,14 @@ def test_serve_uses_the_base_path_and_the_sites_404_page(tiny_site):
         assert _get(f"http://127.0.0.1:{port}/barometer/nl/") == (200, "<p>hallo</p>")
         assert _get(f"http://127.0.0.1:{port}/nl/") == (404, "<p>niet gevonden</p>")
         assert _get(f"http://127.0.0.1:{port}/barometer/nowhere/")[0] == 404
+        # like GitHub Pages: text compressed for clients that accept gzip
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{port}/barometer/nl/", headers={"Accept-Encoding": "gzip"}
+        )
+        with urllib.request.urlopen(req, timeout=5) as r:  # noqa: S310 - local test server
+            assert r.headers["Content-Encoding"] == "gzip"
+            assert r.headers["Content-Type"].startswith("text/html")
+            assert gzip.decompress(r.read()) == b"<p>hallo</p>"
     finally:
         server.shutdown()
         server.server_close()

@@ -236,6 +236,19 @@ def test_downloads_and_data_package(site):
     assert not (site / "downloads/entities/73028.csv").exists()  # Herstappe: no figures
 
 
+def test_area_downloads_are_the_area_rows_of_the_whole_table(site, built_site):
+    """Per-area CSVs are cut out of the whole table's CSV: each must equal the area's rows
+    written on their own (the country, Brussels, Gent and Eupen)."""
+    from barometer.downloads import SYNTHETIC_WARNING
+    from barometer.export import to_csv_bytes, with_names
+
+    model = built_site[1].model
+    named = with_names(model.indicators.table, model.canon.entities)
+    for code in ("01000", "04000", "21004", "44021", "63023"):
+        own = to_csv_bytes(named[named.geo_code == code], SYNTHETIC_WARNING)
+        assert (site / f"downloads/entities/{code}.csv").read_bytes() == own
+
+
 def test_every_page_links_its_downloads(site):
     assert 'href="../../../downloads/entities/44021.csv"' in page(site, "fr/commune/44021-gand/")
     assert 'href="../../downloads/eris.csv.gz"' in page(site, "en/financial-aid/")

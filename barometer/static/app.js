@@ -47,7 +47,93 @@ var Barometer = (function () {
     }
     return result;
   }
-  return { base: base, lang: lang, locale: locale, runtime: runtime, fmt: fmt, embedOptions: embedOptions, presentational: presentational };
+  // A line chart drawn as SVG without Vega (the compare tool): the scale rules of the
+  // pre-rendered charts (barometer/svgchart.py: d3's ticks and nice, years on the x axis).
+  var NS = "http://www.w3.org/2000/svg";
+  function tickStep(start, stop, count) {
+    var step = (stop - start) / Math.max(0, count), power = Math.floor(Math.log10(step));
+    var error = step / Math.pow(10, power);
+    var factor = error >= Math.sqrt(50) ? 10 : error >= Math.sqrt(10) ? 5 : error >= Math.sqrt(2) ? 2 : 1;
+    return factor * Math.pow(10, power);
+  }
+  function niceDomain(lo, hi) {
+    if (!(hi > lo)) { hi = lo + 1; }
+    for (var k = 0, prev = 0; k < 10; k += 1) {
+      var step = tickStep(lo, hi, 10);
+      if (step === prev) { break; }
+      lo = Math.floor(lo / step) * step; hi = Math.ceil(hi / step) * step; prev = step;
+    }
+    return [lo, hi];
+  }
+  function el(name, attrs, parent) {
+    var e = document.createElementNS(NS, name);
+    Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (parent) { parent.appendChild(e); }
+    return e;
+  }
+  // lines: [{colour, width, points: [[time ms, value], …]}]; opt: {zero, format(v, step), dots, readout(i)}
+  function lineChart(target, lines, opt) {
+    var W = Math.max(280, target.clientWidth || 640), H = 300, left = 8, top = 8, bottom = 24, right = 14;
+    var all = [];
+    lines.forEach(function (l) { l.points.forEach(function (p) { all.push(p); }); });
+    if (!all.length) { target.textContent = ""; return; }
+    var t0 = Math.min.apply(null, all.map(function (p) { return p[0]; }));
+    var t1 = Math.max.apply(null, all.map(function (p) { return p[0]; }));
+    if (t1 <= t0) { t1 = t0 + 1; }
+    var vs = all.map(function (p) { return p[1]; });
+    var dom = niceDomain(opt.zero ? Math.min(0, Math.min.apply(null, vs)) : Math.min.apply(null, vs), Math.max.apply(null, vs));
+    var step = tickStep(dom[0], dom[1], 5), yt = [];
+    for (var v = Math.ceil(dom[0] / step); v * step <= dom[1] + step / 1e6; v += 1) { yt.push(v * step); }
+    var labels = yt.map(function (t) { return opt.format(t, step); });
+    left = 12 + 6.2 * Math.max.apply(null, labels.map(function (t) { return t.length; }));
+    var w = W - left - right, h = H - top - bottom;
+    var x = function (t) { return left + (t - t0) / (t1 - t0) * w; };
+    var y = function (v) { return top + h - (v - dom[0]) / (dom[1] - dom[0]) * h; };
+    var svg = el("svg", { width: W, height: H, viewBox: "0 0 " + W + " " + H, "aria-hidden": "true", focusable: "false" });
+    var grid = "", axis = "M" + left + "," + (top + h + 0.5) + "H" + (left + w);
+    var y0 = new Date(t0).getUTCFullYear(), y1 = new Date(t1).getUTCFullYear(), ystep = y1 - y0 >= 10 ? 5 : 1;
+    var g = el("g", { "font-size": "11", fill: "#333", "font-family": "system-ui, sans-serif" }, null);
+    for (var yr = y0; yr <= y1; yr += 1) {
+      var t = Date.UTC(yr, 0, 1);
+      if (yr % ystep || t < t0) { continue; }
+      var px = x(t);
+      grid += "M" + (px + 0.5).toFixed(1) + "," + top + "V" + (top + h);
+      axis += "M" + (px + 0.5).toFixed(1) + "," + (top + h) + "v5";
+      el("text", { x: px.toFixed(1), y: top + h + 17, "text-anchor": px < left + 1 ? "start" : px > left + w - 20 ? "end" : "middle" }, g).textContent = String(yr);
+    }
+    yt.forEach(function (t, i) {
+      var py = y(t);
+      grid += "M" + left + "," + (py + 0.5).toFixed(1) + "H" + (left + w);
+      axis += "M" + left + "," + (py + 0.5).toFixed(1) + "h-5";
+      el("text", { x: left - 7, y: (py + 3.5).toFixed(1), "text-anchor": "end" }, g).textContent = labels[i];
+    });
+    el("path", { d: grid, stroke: "#e6e6e6", fill: "none" }, svg);
+    el("path", { d: axis, stroke: "#888", fill: "none" }, svg);
+    svg.appendChild(g);
+    lines.slice().reverse().forEach(function (l) {
+      var d = l.points.map(function (p, i) { return (i ? "L" : "M") + x(p[0]).toFixed(1) + "," + y(p[1]).toFixed(1); }).join("");
+      el("path", { d: d, stroke: l.colour, "stroke-width": l.width, fill: "none", "stroke-linejoin": "round", "stroke-linecap": "round" }, svg);
+      if (opt.dots) {
+        l.points.forEach(function (p) { el("circle", { cx: x(p[0]).toFixed(1), cy: y(p[1]).toFixed(1), r: 3, fill: l.colour }, svg); });
+      }
+    });
+    // pointer readout: the nearest period's values (the table below has them all)
+    var times = [];
+    all.forEach(function (p) { if (times.indexOf(p[0]) < 0) { times.push(p[0]); } });
+    times.sort(function (a, b) { return a - b; });
+    var rule = el("path", { d: "", stroke: "#444", "stroke-dasharray": "3,3" }, svg);
+    svg.addEventListener("pointermove", function (ev) {
+      var box = svg.getBoundingClientRect(), px = (ev.clientX - box.left) * W / box.width;
+      var best = times[0];
+      times.forEach(function (t) { if (Math.abs(x(t) - px) < Math.abs(x(best) - px)) { best = t; } });
+      rule.setAttribute("d", "M" + x(best).toFixed(1) + "," + top + "V" + (top + h));
+      if (opt.readout) { opt.readout(best); }
+    });
+    svg.addEventListener("pointerleave", function () { rule.setAttribute("d", ""); if (opt.readout) { opt.readout(null); } });
+    target.textContent = "";
+    target.appendChild(svg);
+  }
+  return { base: base, lang: lang, locale: locale, runtime: runtime, fmt: fmt, embedOptions: embedOptions, presentational: presentational, lineChart: lineChart };
 })();
 
 (function () {
@@ -346,26 +432,42 @@ var Barometer = (function () {
     var fig = document.getElementById("compare-chart");
     fig.hidden = state.e.length === 0;
     if (!state.e.length) { return; }
-    var n = state.e.length;
-    var spec = {
-      width: "container", height: 300, autosize: { type: "fit", contains: "padding" },
-      data: { values: rows },
-      mark: { type: "line", point: state.p === "year" || rows.length < 40 ? true : { size: 30, opacity: 0 }, interpolate: "linear" },
-      encoding: {
-        x: { field: "date", type: "temporal", title: null, axis: { format: "%Y", labelAngle: 0 } },
-        y: { field: "value", type: "quantitative", title: null, axis: { format: state.i === "share" ? ".0%" : "~r" }, scale: { zero: state.i !== "per_1000" } },
-        color: { field: "line", type: "nominal", legend: null, scale: { domain: state.e.map(function (c, i) { return i; }), range: COLOURS.slice(0, n) } },
-        strokeWidth: { field: "line", type: "nominal", legend: null, scale: { domain: state.e.map(function (c, i) { return i; }), range: state.e.map(function (c, i) { return i === 0 ? 3 : 1.8; }) } },
-        tooltip: [{ field: "name", type: "nominal", title: " " }, { field: "period", type: "nominal", title: words.getAttribute("data-period") }, { field: "value", type: "quantitative", title: " ", format: state.i === "share" ? ".1%" : (state.i === "count" ? ",.0f" : ",.2f") }]
-      },
-      config: { view: { stroke: null }, font: "system-ui, sans-serif", axis: { labelFontSize: 11, gridColor: "#e6e6e6" } }
-    };
+    var lines = state.e.map(function (code, li) {
+      var pts = [];
+      series[li].periods.forEach(function (p, i) {
+        var v = series[li].values[i];
+        if (v !== null && v !== undefined) {
+          pts.push([p.length === 4 ? Date.UTC(Number(p), 6, 1) : Date.UTC(Number(p.slice(0, 4)), Number(p.slice(5, 7)) - 1, 1), v]);
+        }
+      });
+      return { colour: COLOURS[li], width: li === 0 ? 3 : 1.8, points: pts };
+    });
+    var readout = document.getElementById("compare-readout");
     var view = document.getElementById("compare-view");
     view.setAttribute("aria-label", cap);
-    B.runtime().then(function () {
-      return window.vegaEmbed(view, spec, B.embedOptions()).then(B.presentational);
-    }).catch(function (err) { document.getElementById("compare-note").textContent = String(err); });
+    drawn = [view, lines, {
+      zero: state.i !== "per_1000",
+      dots: state.p === "year" || rows.length < 40,
+      format: function (v, step) {
+        if (state.i === "share") { return B.fmt(100 * v, Math.max(0, -Math.floor(Math.log10(100 * step)))) + " %"; }
+        return B.fmt(v, Math.max(0, -Math.floor(Math.log10(step))));
+      },
+      readout: function (t) {
+        if (t === null) { readout.textContent = ""; return; }
+        var d = new Date(t), p = state.p === "year" ? String(d.getUTCFullYear()) : d.getUTCFullYear() + "-" + String(d.getUTCMonth() + 1).padStart(2, "0");
+        readout.textContent = p + ": " + state.e.map(function (code, li) {
+          var i = series[li].periods.indexOf(p);
+          return name(code) + " " + format(i >= 0 ? series[li].values[i] : null);
+        }).join(" · ");
+      }
+    }];
+    B.lineChart.apply(null, drawn);
   }
+  var drawn = null, resizing = 0;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizing);
+    resizing = window.setTimeout(function () { if (drawn) { B.lineChart.apply(null, drawn); } }, 150);
+  });
 
   function addByLabel() {
     var input = document.getElementById("add-area");
@@ -394,8 +496,6 @@ var Barometer = (function () {
     });
     list.appendChild(frag);
     state = parse(window.location.search && new URLSearchParams(window.location.search).get("e") !== null ? window.location.search : "?" + form.getAttribute("data-default"));
-    form.hidden = false;
-    document.querySelectorAll(".nojs-only").forEach(function (el) { el.hidden = true; });
     render();
   });
 

@@ -1,0 +1,342 @@
+"""Static charts drawn as SVG in Python: line charts, locator maps and choropleth maps.
+
+Input:  the Vega-Lite spec of a chart (:func:`barometer.charts.evolution`,
+        :func:`barometer.charts.locator`), which stays the one description of the chart (the
+        interactive versions are still rendered by Vega in the browser).
+Output: SVG text in the same conventions as the vl-convert renders (language-neutral, English
+        number separators for :func:`barometer.charts.localise_svg`, no roles).
+
+Why: a site has ~2,500 line charts, ~620 locator maps and ~50 choropleths; vl-convert needs
+60-85 ms for a line chart or a locator and ~400 ms for a map (compiling Vega-Lite, running Vega),
+Python draws one in a few milliseconds (and links the maps' areas to relative URLs, which
+vl-convert resolves against a vega-datasets address). The scales follow
+d3's rules (``ticks``, ``nice``, zero-based linear y, time x with ticks every 5 years, Mercator
+fitted to the extent), and ``tests/test_svgchart.py`` compares tick labels, tick positions, line
+vertices and the locator's position with vl-convert's renders of the same specs.
+
+One deliberate difference: a monthly line is broken where months are missing (no claim received,
+a gap in the series) instead of being joined across the gap — missing is not zero, and not a
+straight line either.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from functools import cached_property
+from xml.sax.saxutils import escape
+
+from barometer.charts import FONT
+
+E10, E5, E2 = math.sqrt(50), math.sqrt(10), math.sqrt(2)
+AXIS_COLOUR, GRID_COLOUR, LABEL_COLOUR = "#888", "#e6e6e6", "#333"
+LABEL_SIZE = 11
+DIGIT_WIDTH = 6.2
+"""Average advance of a digit at 11 px in the system UI fonts (for the room left of the y axis)."""
+
+
+# --- scales (d3-array / d3-scale) ---------------------------------------------------------------
+
+
+def tick_increment(start: float, stop: float, count: int) -> float:
+    """d3.tickIncrement: a 1, 2 or 5 × 10^k step (negative = 1 / step for small steps)."""
+    step = (stop - start) / max(0, count)
+    power = math.floor(math.log10(step))
+    error = step / 10**power
+    factor = 10 if error >= E10 else 5 if error >= E5 else 2 if error >= E2 else 1
+    return factor * 10**power if power >= 0 else -(10**-power) / factor
+
+
+def ticks(start: float, stop: float, count: int) -> list[float]:
+    """d3.ticks for start < stop: round values covering the interval, about ``count`` of them."""
+    if not stop > start:
+        return [start]
+    inc = tick_increment(start, stop, count)
+    if inc > 0:
+        r0, r1 = math.ceil(start / inc), math.floor(stop / inc)
+        return [i * inc for i in range(r0, r1 + 1)]
+    inc = -inc
+    r0, r1 = math.ceil(start * inc), math.floor(stop * inc)
+    return [i / inc for i in range(r0, r1 + 1)]
+
+
+def nice(start: float, stop: float, count: int = 10) -> tuple[float, float]:
+    """d3 linear scale ``nice``: extend the domain to round values."""
+    previous = None
+    for _ in range(10):
+        step = tick_increment(start, stop, count)
+        if step == previous:
+            break
+        if step > 0:
+            start, stop = math.floor(start / step) * step, math.ceil(stop / step) * step
+        elif step < 0:
+            start, stop = math.ceil(start * step) / step, math.floor(stop * step) / step
+        else:
+            break
+        previous = step
+    return start, stop
+
+
+def label(value: float) -> str:
+    """A tick label: trimmed decimals, English thousands separators (localised afterwards)."""
+    text = f"{value:,.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _days(iso: str) -> int:
+    return date.fromisoformat(iso).toordinal()
+
+
+def _num(v: float) -> str:
+    text = f"{v:.1f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+# --- line chart ---------------------------------------------------------------------------------
+
+
+def line_chart(spec: dict) -> str:
+    """The SVG of an evolution spec: lines by ``line`` (0 = the entity, drawn last, bold)."""
+    width, height = spec["width"], spec["height"]
+    values = spec["data"]["values"]
+    enc = spec["encoding"]
+    colours = enc["color"]["scale"]["range"]
+    widths = enc["strokeWidth"]["scale"]["range"]
+    mark = spec["mark"]
+    points = isinstance(mark, dict) and bool(mark.get("point"))
+
+    days = [_days(v["date"]) for v in values]
+    d0, d1 = (min(days), max(days)) if days else (0, 1)
+    d1 = d1 if d1 > d0 else d0 + 1
+    top = max((v["value"] for v in values), default=0.0)
+    y0, y1 = nice(0.0, top if top > 0 else 1.0)
+
+    def x(day: int) -> float:
+        return (day - d0) / (d1 - d0) * width
+
+    def y(v: float) -> float:
+        return height - (v - y0) / (y1 - y0) * height
+
+    first, last = date.fromordinal(d0), date.fromordinal(d1)
+    step = 5 if last.year - first.year >= 10 else 1
+    years = [
+        yr for yr in range(first.year, last.year + 1) if yr % step == 0 and date(yr, 1, 1) >= first
+    ]
+    x_ticks = [(yr, x(date(yr, 1, 1).toordinal())) for yr in years]
+    y_ticks = [(t, y(t)) for t in ticks(y0, y1, 5)]
+    y_labels = [label(t) for t, _ in y_ticks]
+    left = math.ceil(7 + DIGIT_WIDTH * max((len(t) for t in y_labels), default=1)) + 1
+    top_pad, right_pad, bottom_pad = 6, 12, 22
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="marks" width="{left + width + right_pad}"'
+        f' height="{top_pad + height + bottom_pad}"'
+        f' viewBox="0 0 {left + width + right_pad} {top_pad + height + bottom_pad}">',
+        f'<g transform="translate({left},{top_pad})" fill="none">',
+        # grid: vertical at the year ticks, horizontal at the value ticks
+        f'<path stroke="{GRID_COLOUR}" d="'
+        + "".join(f"M{_num(px + 0.5)},0V{height}" for _, px in x_ticks)
+        + "".join(f"M0,{_num(py + 0.5)}H{width}" for _, py in y_ticks)
+        + '"/>',
+        # axis line and tick marks
+        f'<path stroke="{AXIS_COLOUR}" d="M0,{height + 0.5}H{width}'
+        + "".join(f"M{_num(px + 0.5)},{height}v5" for _, px in x_ticks)
+        + "".join(f"M0,{_num(py + 0.5)}h-5" for _, py in y_ticks)
+        + '"/>',
+        f'<g font-family="{escape(FONT, {chr(39): "&#39;"})}" font-size="{LABEL_SIZE}px"'
+        f' fill="{LABEL_COLOUR}">',
+    ]
+    for yr, px in x_ticks:
+        anchor = "start" if px < 1 else "end" if px > width - 1 else "middle"
+        out.append(
+            f'<text text-anchor="{anchor}" transform="translate({_num(px)},{height + 16})">{yr}</text>'
+        )
+    for text, (_, py) in zip(y_labels, y_ticks, strict=True):
+        out.append(
+            f'<text text-anchor="end" transform="translate(-7,{_num(py + 3)})">{text}</text>'
+        )
+    out.append("</g>")
+
+    lines: dict[int, list[tuple[int, float]]] = {}
+    for day, v in zip(days, values, strict=True):
+        lines.setdefault(v["line"], []).append((day, v["value"]))
+    for i in sorted(lines, reverse=True):  # the entity (0) last, on top
+        pts = sorted(lines[i])
+        colour, stroke = colours[i % len(colours)], widths[i % len(widths)]
+        runs = [pts] if points else _runs(pts)
+        d = "".join("M" + "L".join(f"{_num(x(a))},{_num(y(b))}" for a, b in run) for run in runs)
+        if d:
+            out.append(
+                f'<path stroke="{colour}" stroke-width="{stroke}" stroke-linejoin="round"'
+                f' stroke-linecap="round" d="{d}"/>'
+            )
+        dots = pts if points else [run[0] for run in runs if len(run) == 1]
+        for a, b in dots:  # yearly points, and months standing alone between gaps
+            out.append(
+                f'<circle fill="{colour}" cx="{_num(x(a))}" cy="{_num(y(b))}"'
+                f' r="{2.5 if points else stroke}"/>'
+            )
+    out.append("</g></svg>")
+    return "".join(out)
+
+
+def _runs(pts: list[tuple[int, float]]) -> list[list[tuple[int, float]]]:
+    """Split a monthly line where a month is missing (more than 31 days between points)."""
+    runs: list[list[tuple[int, float]]] = []
+    for p in pts:
+        if runs and p[0] - runs[-1][-1][0] <= 31:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return runs
+
+
+# --- locator map ----------------------------------------------------------------------------------
+
+
+class Projected:
+    """A TopoJSON's polygons projected once (Mercator fitted to ``width`` × ``height``, as Vega's
+    ``fit`` does) and written as SVG paths on demand."""
+
+    def __init__(self, topology: dict, width: float, height: float) -> None:
+        self.topology = topology
+        transform = topology.get("transform")
+        arcs = []
+        for arc in topology["arcs"]:
+            pts = []
+            qx = qy = 0
+            for dx, dy in arc:
+                if transform:
+                    qx, qy = qx + dx, qy + dy
+                    lon = qx * transform["scale"][0] + transform["translate"][0]
+                    lat = qy * transform["scale"][1] + transform["translate"][1]
+                else:
+                    lon, lat = dx, dy
+                lam, phi = math.radians(lon), math.radians(lat)
+                pts.append((lam, -math.log(math.tan(math.pi / 4 + phi / 2))))
+            arcs.append(pts)
+        xs = [p[0] for a in arcs for p in a]
+        ys = [p[1] for a in arcs for p in a]
+        x0, y0 = min(xs), min(ys)
+        k = min(width / (max(xs) - x0), height / (max(ys) - y0))
+        ox = (width - k * (max(xs) - x0)) / 2
+        oy = (height - k * (max(ys) - y0)) / 2
+        self.arcs = [[(ox + k * (px - x0), oy + k * (py - y0)) for px, py in a] for a in arcs]
+        self.geometries = {
+            (layer, g["id"]): g
+            for layer, obj in topology["objects"].items()
+            for g in obj["geometries"]
+        }
+
+    def _ring(self, ring: list[int]) -> str:
+        pts: list[tuple[float, float]] = []
+        for i in ring:
+            part = self.arcs[i] if i >= 0 else self.arcs[~i][::-1]
+            pts += part if not pts else part[1:]
+        kept: list[tuple[float, float]] = []
+        for p in pts:  # thin to half a pixel: invisible at this size, a fraction of the bytes
+            if not kept or abs(p[0] - kept[-1][0]) + abs(p[1] - kept[-1][1]) >= 0.5:
+                kept.append(p)
+        if len(kept) < 3:
+            return ""
+        return "M" + "L".join(f"{_num(a)},{_num(b)}" for a, b in kept) + "Z"
+
+    @cached_property
+    def regions(self) -> str:
+        """All regions: the outline every locator shares."""
+        return self.path("regions")
+
+    def path(self, layer: str, code: str | None = None) -> str:
+        """The SVG path data of one geometry of ``layer``, or of all of them."""
+        geoms = (
+            [self.geometries[(layer, code)]]
+            if code is not None
+            else self.topology["objects"][layer]["geometries"]
+        )
+        out = []
+        for g in geoms:
+            polys = [g["arcs"]] if g["type"] == "Polygon" else g.get("arcs", [])
+            out += [self._ring(ring) for poly in polys for ring in poly]
+        return "".join(out)
+
+
+_PROJECTIONS: dict[tuple[int, float, float], Projected] = {}
+
+
+def _projected(topology: dict, width: float, height: float) -> Projected:
+    """One projection per topology and size (the spec of every locator holds the same dict)."""
+    key = (id(topology), width, height)
+    proj = _PROJECTIONS.get(key)
+    if proj is None or proj.topology is not topology:
+        proj = _PROJECTIONS[key] = Projected(topology, width, height)
+    return proj
+
+
+def locator_map(spec: dict) -> str:
+    """The SVG of a locator spec: the regions in outline, one entity filled."""
+    width, height = spec["width"], spec["height"]
+    regions, entity = spec["layer"]
+    proj = _projected(regions["data"]["values"], width, height)
+    layer = entity["data"]["format"]["feature"]
+    code = entity["transform"][0]["filter"]["equal"]
+    rm, em = regions["mark"], entity["mark"]
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="marks" width="{width}" height="{height}"'
+        f' viewBox="0 0 {width} {height}">'
+        f'<path fill="{rm["fill"]}" stroke="{rm["stroke"]}" stroke-width="{rm["strokeWidth"]}"'
+        f' stroke-linejoin="round" fill-rule="evenodd" d="{proj.regions}"/>'
+        f'<path fill="{em["fill"]}" stroke="{em["stroke"]}" stroke-width="{em["strokeWidth"]}"'
+        f' stroke-linejoin="round" fill-rule="evenodd" d="{proj.path(layer, code)}"/>'
+        "</svg>"
+    )
+
+
+def choropleth_map(spec: dict) -> str:
+    """The SVG of a choropleth spec: every area grey, the areas with figures in their class
+    colour (a link where the spec has one), the regions' borders on top."""
+    width, height = spec["width"], spec["height"]
+    base, classes, mesh = spec["layer"]
+    proj = _projected(base["data"]["values"], width, height)
+    layer = base["data"]["format"]["feature"]
+    rows = classes["transform"][0]["from"]["data"]["values"]
+    colours = classes["encoding"]["color"]["scale"]["range"]
+    bm, cm, mm = base["mark"], classes["mark"], mesh["mark"]
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+        f' class="marks" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+        f'<g stroke-linejoin="round" fill-rule="evenodd">',
+        f'<path fill="{bm["fill"]}" stroke="{bm["stroke"]}" stroke-width="{bm["strokeWidth"]}"'
+        f' d="{proj.path(layer)}"/>',
+    ]
+    for row in rows:
+        if (layer, row["id"]) not in proj.geometries:
+            continue
+        shape = (
+            f'<path fill="{colours[row["k"]]}" stroke="{cm["stroke"]}"'
+            f' stroke-width="{cm["strokeWidth"]}" d="{proj.path(layer, row["id"])}"/>'
+        )
+        if "href" in row:
+            shape = f'<a xlink:href="{escape(row["href"], {chr(34): "&quot;"})}">{shape}</a>'
+        out.append(shape)
+    out.append(
+        f'<path fill="none" stroke="{mm["stroke"]}" stroke-width="{mm["strokeWidth"]}"'
+        f' d="{proj.regions}"/></g></svg>'
+    )
+    return "".join(out)
+
+
+def native_kind(spec: dict) -> str | None:
+    """'line' or 'locator' for the specs this module draws, else None (→ vl-convert)."""
+    return spec.get("usermeta", {}).get("native")
+
+
+def native(spec: dict) -> str | None:
+    """The SVG of a spec this module draws, else None."""
+    kind = native_kind(spec)
+    if kind == "line":
+        return line_chart(spec)
+    if kind == "locator":
+        return locator_map(spec)
+    if kind == "choropleth":
+        return choropleth_map(spec)
+    return None
