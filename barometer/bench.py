@@ -11,7 +11,7 @@ Each run, in fresh processes and a fresh cache, on the full snapshot:
 recording the wall time of every stage (load, indicators, pages, downloads — made beside the
 page models by a forked process —, charts, html, search, other, write), the peak memory and the
 number of files and bytes. Peak memory is that of the whole process tree (the build and the
-processes it forks), sampled every 0.1 s as the sum of their proportional set sizes (PSS: memory
+processes it forks), sampled every 0.5 s as the sum of their proportional set sizes (PSS: memory
 shared after a fork counted once), next to the build process's own max RSS. From the cold
 build's site it measures the gzipped bytes per page type (home, entity, measure, compare,
 scatter) and of the shared assets. ``--quick`` skips the parse-only measurement.
@@ -78,7 +78,16 @@ PAGE_TYPES = {
     "home": ["nl/index.html"],
     "entity (Gent)": ["nl/gemeente/44021-gent/index.html"],
     "measure": ["nl/leefloon/index.html"],
-    "compare (page + data)": ["nl/vergelijken/index.html", "data/compare.json"],
+    "compare (page + all its data)": [
+        "nl/vergelijken/index.html",
+        "data/compare.json",
+        *(f"data/compare-{m}.json" for m in ("eris", "gpmi", "ris", "spi")),
+    ],
+    "compare (first view: page, index, ris)": [
+        "nl/vergelijken/index.html",
+        "data/compare.json",
+        "data/compare-ris.json",
+    ],
     "scatter": ["nl/inkomen/index.html"],
     "shared CSS + JS": ["assets/site.css", "assets/app.js", "assets/vega.js"],
     "TopoJSON": ["data/belgium.topo.json"],
@@ -129,7 +138,7 @@ def _child(code: str, *args: str) -> dict:
     def sample() -> None:
         while proc.poll() is None:
             peak[0] = max(peak[0], _pss_mb(_tree(proc.pid)))
-            time.sleep(0.1)
+            time.sleep(0.5)  # reading smaps costs ~15 ms a big process: stay out of the way
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

@@ -1,9 +1,11 @@
-"""The compare tool's data file: every area, measure and period in one compact JSON document.
+"""The compare tool's data: every area, measure and period in compact JSON documents.
 
 Pure functions (no pandas). The browser decodes the same layout in ``assets/app.js``
 (``decodeSeries``); :func:`decode` is its Python twin, used by the build's self-check and the tests.
 
-Layout::
+Files: ``data/compare.json`` (the index: periods, areas, populations) and one file per measure,
+``data/compare-<measure>.json`` (its series), which the browser loads when the measure is shown,
+so that the first view parses a quarter of the data. Together (:func:`document`)::
 
     {"months": [...], "years": [...],              # periods of the full series
      "share_months": [...], "share_years": [...],  # periods with breakdowns
@@ -26,12 +28,28 @@ unless overridden; a share = breakdown count / total count of the same period.
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 YEAR_SCALE = 1000
 """Annual averages are kept to 0.001 person (a rate of a small area stays exact to display)."""
+INDEX = "data/compare.json"
+
+
+def series_file(measure: str) -> str:
+    """The site path of one measure's series (next to the index)."""
+    return f"data/compare-{measure}.json"
+
+
+def document(read: Callable[[str], bytes]) -> dict:
+    """The whole layout from the files (``read`` maps a site path to its bytes)."""
+    doc = json.loads(read(INDEX))
+    doc["series"] = {m: json.loads(read(series_file(m))) for m in doc["measures"]}
+    return doc
+
+
 BREAKDOWN_YEAR_SCALE = 10
 """Annual breakdown averages to 0.1 person: shares to 0.1 % from 50 people (and 160 KB less)."""
 

@@ -291,8 +291,9 @@ def entity_scatter(b: PageBuilder, code: str) -> dict | None:
 # --- compare tool ----------------------------------------------------------------------------
 
 
-def compare_data(b: PageBuilder) -> bytes:
-    """The compare tool's data file (layout: :mod:`barometer.compare`), built once."""
+def compare_data(b: PageBuilder) -> dict[str, bytes]:
+    """The compare tool's data files (layout: :mod:`barometer.compare`), built once: the index
+    (``data/compare.json``) and one file of series per measure, loaded when the measure is shown."""
     if "compare" in b.lk.derived:
         return b.lk.derived["compare"]  # type: ignore[return-value]
     from barometer.i18n import entity_name
@@ -346,11 +347,16 @@ def compare_data(b: PageBuilder) -> bytes:
             for code in codes
         ],
         "pop": {c: compare.delta(pops[c].get(y) for y in years) for c in codes},
-        "series": series,
+        "measures": list(MEASURES),
     }
-    data = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    b.lk.derived["compare"] = data
-    return data
+
+    def text(value: dict) -> bytes:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+    files = {compare.INDEX: text(doc)}
+    files.update({compare.series_file(m): text(series[m]) for m in MEASURES})
+    b.lk.derived["compare"] = files
+    return files
 
 
 def compare_link(b: PageBuilder, code: str) -> str:

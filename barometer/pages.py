@@ -444,7 +444,7 @@ def build_site_model(model, notes: list | None = None) -> SiteModel:  # noqa: AN
         pages=pages,
         specs=specs,
         redirects=redirects,
-        files={"data/compare.json": lk.derived["compare"]},  # type: ignore[dict-item]
+        files=dict(lk.derived["compare"]),  # type: ignore[call-overload]
         cards=card_models(lk, model),
     )
 

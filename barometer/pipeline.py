@@ -64,6 +64,8 @@ class BuildReport:
     """What a build did: timings per stage, files written, the model used."""
 
     timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per stage; 'downloads' ran beside 'pages' (in a forked process)."""
+    wall: float = 0.0
     files: int = 0
     bytes: int = 0
     model: Model | None = None
@@ -72,9 +74,11 @@ class BuildReport:
     def summary(self) -> str:
         if self.skipped:
             return "Done: nothing changed, nothing rewritten"
-        total = sum(self.timings.values())
-        stages = ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items())
-        return f"Done: {self.files} files, {self.bytes:,} bytes in {total:.1f}s ({stages})"
+        stages = ", ".join(
+            f"{k} {v:.1f}s" + (" beside pages" if k == "downloads" else "")
+            for k, v in self.timings.items()
+        )
+        return f"Done: {self.files} files, {self.bytes:,} bytes in {self.wall:.1f}s ({stages})"
 
 
 class _Stage:
@@ -447,6 +451,7 @@ def products(cfg: Config, work: Path, report: BuildReport) -> Products:
         log.info("page models, charts and data files from the cache (%s)", final.name)
         for message in made.warnings:
             log.warning("%s", message)
+        _strict_gate(cfg)
         return made
     with _Stage(report, "load"):
         canon = load_canonical(cfg)
@@ -494,6 +499,7 @@ def build(cfg: Config) -> BuildReport:
     from barometer.sitemap import robots_txt, sitemap_xml
 
     report = BuildReport()
+    t0 = time.perf_counter()
     key = build_key(cfg) if cfg.use_cache else None
     marker = cfg.site_dir / BUILD_KEY
     if key and marker.is_file() and marker.read_text(encoding="utf-8").strip() == key:
@@ -544,4 +550,5 @@ def build(cfg: Config) -> BuildReport:
         with _Stage(report, "write"):
             staging.commit()
     log.info("%d unchanged files kept as they were", staging.reused)
+    report.wall = time.perf_counter() - t0
     return report

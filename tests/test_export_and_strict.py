@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import pandas as pd
 import pytest
 
@@ -109,7 +107,7 @@ def test_strict_build_fails_before_writing_when_reconciliation_is_off(tmp_path, 
     assert [p.name for p in site.iterdir()] == ["old.html"]
     # without --strict the same build writes (products, pages and search stubbed: the gate is
     # what is tested here)
-    logging.getLogger("barometer").handlers.clear()
+    setup()  # a fresh warning counter
     from barometer import search
     from barometer.pages import SiteModel
 
@@ -124,5 +122,12 @@ def test_strict_build_fails_before_writing_when_reconciliation_is_off(tmp_path, 
     )
     (tmp_path / "no-index").mkdir()
     monkeypatch.setattr(search, "search_bundle", lambda docs, digests, cache: tmp_path / "no-index")
-    report = pipeline.build(replace(cfg, strict=False))
+    pipeline.build(replace(cfg, strict=False))
     assert (site / "index.html").read_bytes() == b"new" and not (site / "old.html").exists()
+    # those products were cached with their warning: a strict build that takes them from the
+    # cache (the inputs are not even read) replays it and fails before writing
+    monkeypatch.setattr(pipeline, "load_canonical", lambda cfg: pytest.fail("not from the cache"))
+    setup()
+    with pytest.raises(BuildError, match="strict"):
+        pipeline.build(cfg)
+    assert (site / "index.html").read_bytes() == b"new"

@@ -469,6 +469,20 @@ var Barometer = (function () {
     resizing = window.setTimeout(function () { if (drawn) { B.lineChart.apply(null, drawn); } }, 150);
   });
 
+  // Each measure's series live in their own file, fetched the first time the measure is shown.
+  var loading = {};
+  function ensure(measure) {
+    if (doc.series[measure]) { return Promise.resolve(); }
+    if (!loading[measure]) {
+      var url = new URL(form.getAttribute("data-data"), window.location.href).href.replace(/compare\.json$/, "compare-" + measure + ".json");
+      loading[measure] = fetch(url).then(function (r) { return r.json(); }).then(function (series) { doc.series[measure] = series; });
+    }
+    return loading[measure];
+  }
+  function show() {
+    return ensure(state.m).then(render).catch(function (err) { document.getElementById("compare-note").textContent = String(err); });
+  }
+
   function addByLabel() {
     var input = document.getElementById("add-area");
     var msg = document.getElementById("area-message");
@@ -479,11 +493,12 @@ var Barometer = (function () {
     msg.textContent = "";
     input.value = "";
     state.e.push(code);
-    render();
+    show();
   }
 
   fetch(form.getAttribute("data-data")).then(function (r) { return r.json(); }).then(function (d) {
     doc = d;
+    doc.series = {};
     var list = document.getElementById("area-list");
     doc.entities.forEach(function (e) { byCode[e[0]] = e; });
     var opts = doc.entities.slice().sort(function (a, b) { return a[nameIndex].localeCompare(b[nameIndex], B.locale); });
@@ -496,7 +511,7 @@ var Barometer = (function () {
     });
     list.appendChild(frag);
     state = parse(window.location.search && new URLSearchParams(window.location.search).get("e") !== null ? window.location.search : "?" + form.getAttribute("data-default"));
-    render();
+    show();
   });
 
   form.addEventListener("change", function (ev) {
@@ -504,16 +519,16 @@ var Barometer = (function () {
     if (!state || t.id === "add-area") { return; }
     if (t.name === "m" || t.name === "i" || t.name === "p") { state[t.name] = t.value; }
     if (t.id === "category") { state.c = t.value; }
-    render();
+    show();
   });
   form.addEventListener("click", function (ev) {
     var t = ev.target;
     if (t.classList && t.classList.contains("remove")) {
       var code = t.getAttribute("data-code");
       state.e = state.e.filter(function (c) { return c !== code; });
-      render();
-      var first = form.querySelector(".chosen .remove") || document.getElementById("add-area");
-      first.focus();
+      show().then(function () {
+        (form.querySelector(".chosen .remove") || document.getElementById("add-area")).focus();
+      });
     } else if (t.id === "add-button") {
       addByLabel();
     }

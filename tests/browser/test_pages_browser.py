@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.xdist_group("site")
 
@@ -79,9 +80,7 @@ def test_page_loads_cleanly_under_the_content_security_policy(watched, server, k
     charts = page.locator("figure.chart[data-spec]")
     if charts.count():  # first contact loads the Vega runtime and re-renders with tooltips
         charts.first.hover()
-        page.wait_for_function(
-            "document.querySelector('figure.chart[data-spec]').getAttribute('data-live') === '1'"
-        )
+        expect(charts.first).to_have_attribute("data-live", "1")  # no eval: the CSP forbids it
         page.wait_for_timeout(800)
     if kind == "compare":
         page.wait_for_selector("#compare-view svg")
