@@ -89,6 +89,27 @@ def _evolution_template(width: int, height: int) -> str:
     return json.dumps(_spec(chart))
 
 
+EVOLUTION_PARSE = {"date": "date", "line": "number", "value": "number"}
+
+
+def data_rows(spec: dict) -> list[dict]:
+    """The rows of a spec's inline data as objects (parsing the CSV text of a line chart)."""
+    data = spec["data"]
+    values = data["values"]
+    if not isinstance(values, str):
+        return values
+    lines = values.splitlines()
+    fields = lines[0].split(",")
+    numeric = {k for k, v in data["format"].get("parse", {}).items() if v == "number"}
+    return [
+        {
+            k: (int(x) if x.lstrip("-").isdigit() else float(x)) if k in numeric else x
+            for k, x in zip(fields, line.split(","), strict=True)
+        }
+        for line in lines[1:]
+    ]
+
+
 def evolution(
     rows: list[tuple[str, int, float]],
     *,
@@ -104,7 +125,12 @@ def evolution(
     """
     spec = json.loads(_evolution_template(width, height))
     n = max((r[1] for r in rows), default=0) + 1
-    spec["data"] = {"values": [{"date": p + "-01", "line": i, "value": v} for p, i, v in rows]}
+    # inline CSV text: one string per chart instead of a dict per point (a build holds ~2,500
+    # of these charts at once: ~70 MB instead of ~700 MB)
+    spec["data"] = {
+        "values": "date,line,value\n" + "".join(f"{p}-01,{i},{v!r}\n" for p, i, v in rows),
+        "format": {"type": "csv", "parse": EVOLUTION_PARSE},
+    }
     enc = spec["encoding"]
     enc["color"]["scale"] = {"domain": list(range(n)), "range": LINE_COLOURS[:n]}
     enc["strokeWidth"]["scale"] = {"domain": list(range(n)), "range": [3] + [1.5] * (n - 1)}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 from collections.abc import Callable
 from pathlib import PurePosixPath
@@ -21,7 +22,7 @@ from pathlib import PurePosixPath
 import numpy as np
 import pandas as pd
 
-from barometer.export import to_csv_bytes, with_names
+from barometer.export import NAME_COLUMNS, csv_head, csv_quoting, to_csv_bytes, with_names
 from barometer.geography import LEVELS
 from barometer.indicators import CATEGORY_NAMES, DIMENSION_NAMES, INDICATOR_NAMES, PERIOD_TYPES
 from barometer.pages import MEASURES
@@ -69,27 +70,22 @@ def _groups(table: pd.DataFrame, column: str) -> dict[str, np.ndarray]:
     }
 
 
-def _split(table: pd.DataFrame, column: str) -> dict[str, pd.DataFrame]:
-    """Split by a categorical column."""
-    return {cat: table.iloc[idx] for cat, idx in _groups(table, column).items()}
+BATCH_ROWS = 250_000
+"""Rows formatted at a time: the downloads are written in batches of whole areas, so that the
+process never holds more than a batch of CSV text (and the compressed big files)."""
 
 
-def _area_files(named: pd.DataFrame, full: bytes, comment: str | None) -> dict[str, bytes]:
-    """One CSV per area, cut out of the whole table's CSV: the table is sorted by area, so each
-    area's rows are one run of lines, written exactly as :func:`to_csv_bytes` writes them (the
-    same quoting, decided on the same categories). Areas whose rows are not one run (or a table
-    whose lines are not one per row) are written on their own."""
-    head = full.index(b"\n", full.index(b"\n") + 1 if comment else 0) + 1
-    ends = np.flatnonzero(np.frombuffer(full, np.uint8, offset=head) == 10) + 1 + head
-    out = {}
-    for code, idx in _groups(named, "geo_code").items():
-        first, last = int(idx[0]), int(idx[-1])
-        if len(ends) == len(named) and last - first + 1 == len(idx):
-            start = int(ends[first - 1]) if first else head
-            out[code] = full[:head] + full[start : int(ends[last])]
-        else:
-            out[code] = to_csv_bytes(named.iloc[idx], comment)
-    return out
+def _batches(areas: dict[str, np.ndarray]) -> list[list[str]]:
+    """Areas in the order of their first row, grouped into batches of about BATCH_ROWS rows."""
+    out: list[list[str]] = [[]]
+    rows = 0
+    for code in sorted(areas, key=lambda c: int(areas[c][0])):
+        if rows >= BATCH_ROWS:
+            out.append([])
+            rows = 0
+        out[-1].append(code)
+        rows += len(areas[code])
+    return [b for b in out if b]
 
 
 def build_downloads(
@@ -100,10 +96,18 @@ def build_downloads(
     sources: list[dict],
     sink: Callable[[PurePosixPath, bytes], None],
 ) -> dict[PurePosixPath, int]:
-    """Make every download and hand each file to ``sink`` as soon as it is made (the files are
-    never all in memory); returns the size of each file."""
-    named = with_names(table, entities)
+    """Make every download and hand each file to ``sink`` as soon as it is made; returns the
+    size of each file.
+
+    The table is written in batches of whole areas (:data:`BATCH_ROWS`): each batch is formatted
+    once, each area's CSV is cut out of the batch's lines (an area's rows are one run of the
+    table, which is sorted by area), and the batch's lines are streamed into the gzipped whole
+    file and, split by measure, into the gzipped measure files. The quoting style is decided once
+    for the whole table, so every file is written as :func:`to_csv_bytes` writes it alone.
+    """
     comment = SYNTHETIC_WARNING if meta["synthetic"] else None
+    quoting = csv_quoting(table, entities)
+    head = csv_head([*table.columns, *NAME_COLUMNS], comment)
     made: dict[PurePosixPath, tuple[int, str]] = {}
 
     def emit(path: str, data: bytes) -> None:
@@ -113,19 +117,51 @@ def build_downloads(
 
     # the big files are gzipped: as plain CSV they would be 3 × 420 MB, beyond what static hosts
     # such as GitHub Pages publish (1 GB); gzip keeps them at ≈7 % of that, byte-identical on rebuild
-    full = to_csv_bytes(named, comment)
-    emit("downloads/barometer.csv.gz", _gzip(full))
-    for m, part in _split(named, "measure").items():
-        emit(measure_csv(m), _gzip(to_csv_bytes(part, comment)))
-    for code, data in _area_files(named, full, comment).items():
-        emit(entity_csv(code), data)
+    whole = _Gzip(head)
+    measures = {str(m): _Gzip(head) for m in table.measure.cat.categories}
+    areas = _groups(table, "geo_code")
+    for batch in _batches(areas):
+        idx = np.concatenate([areas[c] for c in batch])
+        named = with_names(table.iloc[idx], entities)
+        body = to_csv_bytes(named, quoting=quoting, header=False)
+        whole.write(body)
+        for m, rows in _groups(named, "measure").items():
+            measures[m].write(to_csv_bytes(named.iloc[rows], quoting=quoting, header=False))
+        ends = np.flatnonzero(np.frombuffer(body, np.uint8) == 10) + 1
+        if len(ends) != len(named):
+            raise ValueError("a CSV cell holds a line break: one line per row is expected")
+        start = 0
+        for code in batch:
+            stop = start + len(areas[code])
+            first = int(ends[start - 1]) if start else 0
+            emit(entity_csv(code), head + body[first : int(ends[stop - 1])])
+            start = stop
+    emit("downloads/barometer.csv.gz", whole.close())
+    for m in sorted(measures):
+        if measures[m].rows:
+            emit(measure_csv(m), measures[m].close())
     package = datapackage(made, meta=meta, sources=sources).encode("utf-8")
     emit("downloads/datapackage.json", package)
     return {path: size for path, (size, _sha) in made.items()}
 
 
-def _gzip(data: bytes) -> bytes:
-    return gzip.compress(data, compresslevel=6, mtime=0)
+class _Gzip:
+    """A gzip file made in memory from streamed parts (level 6, mtime 0: the same deflate stream
+    as ``gzip.compress`` of the whole; the header's OS byte says "unknown")."""
+
+    def __init__(self, head: bytes) -> None:
+        self.buffer = io.BytesIO()
+        self.file = gzip.GzipFile(fileobj=self.buffer, mode="wb", compresslevel=6, mtime=0)
+        self.file.write(head)
+        self.rows = 0
+
+    def write(self, data: bytes) -> None:
+        self.file.write(data)
+        self.rows += bool(data)
+
+    def close(self) -> bytes:
+        self.file.close()
+        return self.buffer.getvalue()
 
 
 def datapackage(

@@ -69,22 +69,50 @@ def _needs_quotes(table: pd.DataFrame) -> bool:
     return False
 
 
-def to_csv_bytes(table: pd.DataFrame, comment: str | None = None) -> bytes:
+def csv_head(columns: list[str], comment: str | None = None) -> bytes:
+    """The first line(s) of a CSV: the '#' comment line, if any, and the column names."""
+    head = "# " + comment.replace("\n", " ") + "\n" if comment else ""
+    return (head + ",".join(columns) + "\n").encode()  # (pyarrow would quote header names)
+
+
+def csv_quoting(table: pd.DataFrame, entities: pd.DataFrame | None = None) -> str:
+    """pyarrow's quoting style for ``table`` (with the names :func:`with_names` adds): "needed"
+    when any text cell holds a comma, quote or line break, else "none"."""
+    if _needs_quotes(table):
+        return "needed"
+    if entities is not None and "geo_code" in table:
+        present = set(table.geo_code.unique())
+        rows = entities[entities.code.isin(present)]
+        for col in NAME_COLUMNS:
+            if any(
+                _NEEDS_QUOTES.search(neutralise(str(n))) for n in rows[col.removeprefix("geo_")]
+            ):
+                return "needed"
+    return "none"
+
+
+def to_csv_bytes(
+    table: pd.DataFrame,
+    comment: str | None = None,
+    *,
+    quoting: str | None = None,
+    header: bool = True,
+) -> bytes:
     """The table as CSV bytes, following the module rules (deterministic).
 
     Cells are quoted only when the table holds a text value with a comma, quote or line break
-    (pyarrow's "needed" style would quote every text cell). ``comment`` becomes a first line
-    starting with '#' (declared as the comment character in datapackage.json).
+    (pyarrow's "needed" style would quote every text cell; ``quoting`` imposes the style decided
+    for a larger table this one is part of). ``comment`` becomes a first line starting with '#'
+    (declared as the comment character in datapackage.json). ``header=False`` gives the rows only.
     """
     arrays = {
         c: (_value_column(table[c]) if c == "value" else _text_column(table[c]))
         for c in table.columns
     }
     sink = io.BytesIO()
-    if comment:
-        sink.write(("# " + comment.replace("\n", " ") + "\n").encode())
-    style = "needed" if _needs_quotes(table) else "none"
-    sink.write((",".join(table.columns) + "\n").encode())  # pyarrow quotes header names
+    style = quoting or ("needed" if _needs_quotes(table) else "none")
+    if header:
+        sink.write(csv_head(list(table.columns), comment))
     pacsv.write_csv(
         pa.table(arrays),
         sink,

@@ -61,14 +61,13 @@ class Model:
 
 @dataclass
 class BuildReport:
-    """What a build did: timings per stage, files written, the model used."""
+    """What a build did: timings per stage, files written."""
 
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds per stage; 'downloads' ran beside 'pages' (in a forked process)."""
     wall: float = 0.0
     files: int = 0
     bytes: int = 0
-    model: Model | None = None
     skipped: bool = False
 
     def summary(self) -> str:
@@ -172,8 +171,6 @@ class Products:
     warnings: list[str] = field(default_factory=list)
     """Warnings logged while making them (replayed when they come from the cache)."""
     root: Path = Path()
-    model: Model | None = None
-    """The model they were made from (None when they came from the cache)."""
 
 
 _JOB: dict = {}
@@ -261,7 +258,7 @@ def make_products(model: Model, cfg: Config, root: Path, report: BuildReport) ->
     add("data/reconciliation.csv", to_csv_bytes(model.reconciliation))
     add("data/incomplete.csv", to_csv_bytes(model.indicators.incomplete))
     site.specs = {}  # rendered: the SVGs and interactive specs above are what pages use
-    return Products(site=site, svgs=svgs, meta=meta, files=files, root=root, model=model)
+    return Products(site=site, svgs=svgs, meta=meta, files=files, root=root)
 
 
 _HTML: dict = {}
@@ -367,9 +364,13 @@ def preview_cards(site, svgs: dict[str, str], cfg: Config) -> dict[str, bytes]: 
 
 def interactive_spec(spec: dict) -> str:
     """The spec a browser re-renders with tooltips: the topology by URL instead of inline."""
+    from barometer.charts import data_rows
+
     doc = dict(spec)
     if "layer" in doc:
         doc["layer"] = [_topology_by_url(layer) for layer in doc["layer"]]
+    if isinstance(doc.get("data", {}).get("values"), str):  # the tooltips add to row objects
+        doc["data"] = {"values": data_rows(doc)}
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -467,7 +468,6 @@ def products(cfg: Config, work: Path, report: BuildReport) -> Products:
     try:
         made = make_products(model, cfg, tmp / "files", report)
         made.warnings = warnings_seen()
-        made.model = None
         with open(tmp / PRODUCTS_FILE, "wb") as fh:
             pickle.dump(made, fh, protocol=pickle.HIGHEST_PROTOCOL)
         if final.exists():  # made meanwhile by another build of the same data
@@ -476,7 +476,7 @@ def products(cfg: Config, work: Path, report: BuildReport) -> Products:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    made.root, made.model = final / "files", model
+    made.root = final / "files"
     older = sorted(
         (p for p in final.parent.iterdir() if p.is_dir() and not p.name.startswith(".")),
         key=lambda p: p.stat().st_mtime,
@@ -488,6 +488,18 @@ def products(cfg: Config, work: Path, report: BuildReport) -> Products:
 
 
 PRODUCTS_FILE = "products.pickle"
+
+
+def _release_memory() -> None:
+    """Collect and hand freed heap back to the system (glibc), before forking the HTML workers."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is reused, just not returned
+        pass
 
 
 def build(cfg: Config) -> BuildReport:
@@ -513,7 +525,7 @@ def build(cfg: Config) -> BuildReport:
     ):
         work = Path(tmp)
         made = products(cfg, work, report)
-        report.model = made.model
+        _release_memory()  # the inputs and indicator tables are no longer needed
         started = time.perf_counter()
         for rel in made.files:
             staging.link(rel, made.root / rel)

@@ -26,7 +26,7 @@ from datetime import date
 from functools import cached_property
 from xml.sax.saxutils import escape
 
-from barometer.charts import FONT
+from barometer.charts import FONT, data_rows
 
 E10, E5, E2 = math.sqrt(50), math.sqrt(10), math.sqrt(2)
 AXIS_COLOUR, GRID_COLOUR, LABEL_COLOUR = "#888", "#e6e6e6", "#333"
@@ -98,7 +98,7 @@ def _num(v: float) -> str:
 def line_chart(spec: dict) -> str:
     """The SVG of an evolution spec: lines by ``line`` (0 = the entity, drawn last, bold)."""
     width, height = spec["width"], spec["height"]
-    values = spec["data"]["values"]
+    values = data_rows(spec)
     enc = spec["encoding"]
     colours = enc["color"]["scale"]["range"]
     widths = enc["strokeWidth"]["scale"]["range"]
