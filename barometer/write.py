@@ -136,13 +136,3 @@ def put(root: Path, previous: Path, rel: PurePosixPath, data: bytes, epoch: int 
     if epoch is not None:
         os.utime(dest, (epoch, epoch))
     return 0
-
-
-def write_site(
-    files: dict[PurePosixPath, bytes], site_dir: Path, *, epoch: int | None = None
-) -> None:
-    """Write ``files`` (all in memory) as the whole site, atomically."""
-    with Staging(site_dir, epoch=epoch) as staging:
-        for rel in sorted(files):
-            staging.add(rel, files[rel])
-        staging.commit()
