@@ -170,6 +170,7 @@ def run_once(lighthouse: str | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="barometer-bench-") as tmp:
         site, cache = Path(tmp) / "site", Path(tmp) / "cache"
         cold = _child(_BUILD, str(site), str(cache))
+        cold["pages"] = sum(1 for _ in site.rglob("*.html"))
         weights = page_weights(site)
         unchanged = _child(_BUILD, str(site), str(cache))
         original = TOUCHED.read_text(encoding="utf-8")
@@ -296,7 +297,10 @@ def main(argv: list[str] | None = None) -> int:
     w(f"\n{'cold build stage':<34}{'median':>9}\n")
     for s, v in med["cold"]["stages"].items():
         w(f"{s:<34}{v:>8.1f}s\n")
-    w(f"\nfiles {med['cold']['files']:,}, bytes {med['cold']['bytes']:,}\n")
+    w(
+        f"\nfiles {med['cold']['files']:,} (HTML pages {runs[0]['cold']['pages']:,}),"
+        f" bytes {med['cold']['bytes']:,}\n"
+    )
     w(f"\n{'page type':<40}{'bytes':>12}{'gzip':>10}\n")
     for kind, v in report["weights"].items():
         w(f"{kind:<40}{v['bytes']:>12,}{v['gzip']:>10,}\n")

@@ -205,6 +205,17 @@ def test_small_counts_show_as_less_than_five(site, built_site):
     assert "&lt; 5" in (path / "index.html").read_text(encoding="utf-8")
 
 
+def test_map_links_stay_on_the_site(site):
+    """The areas of the level maps link to their pages with relative URLs (vl-convert used to
+    resolve them against a vega-datasets address on another host)."""
+    pages = list(site.rglob("*.html"))
+    linked = [p for p in pages if "xlink:href=" in p.read_text(encoding="utf-8")]
+    assert len(linked) >= 4 * 4  # the measure pages' level maps, in four languages
+    for p in pages:
+        html = p.read_text(encoding="utf-8")
+        assert 'xlink:href="http' not in html and "vega.github.io" not in html, p
+
+
 def test_charts_are_inline_svg_with_text_alternatives(site):
     html = page(site, "nl/gemeente/44021-gent/")
     assert html.count("<svg") >= 5  # four evolution charts and the locator
