@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -396,8 +395,10 @@ def render_cached(
         n = workers or min(len(todo), os.cpu_count() or 1)
         keys = list(todo)
         if n > 1 and len(keys) > 4:
-            with ProcessPoolExecutor(max_workers=n) as pool:
-                rendered = list(pool.map(render_one, (todo[k] for k in keys), chunksize=16))
+            from barometer.forked import pool
+
+            with pool(n) as workers_:
+                rendered = workers_.map(render_one, [todo[k] for k in keys], chunksize=16)
         else:
             rendered = [render_one(todo[k]) for k in keys]
         for key, result in zip(keys, rendered, strict=True):
@@ -414,14 +415,11 @@ def render_cached(
     return out
 
 
-_SPECS: dict[str, dict] = {}
-"""The specs being drawn, for forked workers (inherited, not pickled)."""
-
-
 def _draw(key: str) -> str:
+    from barometer.forked import STATE
     from barometer.svgchart import native
 
-    return native(_SPECS[key])  # type: ignore[return-value]
+    return native(STATE["specs"][key])  # type: ignore[return-value]
 
 
 def render_svgs(
@@ -430,8 +428,7 @@ def render_svgs(
     """Every spec (key → spec) as SVG text: line charts and maps drawn in Python
     (:mod:`barometer.svgchart`, a few milliseconds each, across the cores), the scatters
     rendered by vl-convert in parallel through the cache."""
-    from multiprocessing import get_context
-
+    from barometer.forked import pool, shared
     from barometer.svgchart import native, native_kind
 
     out: dict[str, str] = {}
@@ -440,15 +437,12 @@ def render_svgs(
         if native_kind(spec) == "locator":  # one projection shared by all: fastest here
             out[key] = native(spec)  # type: ignore[assignment]
     n = workers or os.cpu_count() or 1
-    _SPECS.update(specs)
-    try:
+    with shared(specs=specs):
         if n > 1 and len(lines) > 64:
-            with ProcessPoolExecutor(max_workers=n, mp_context=get_context("fork")) as pool:
-                out.update(zip(lines, pool.map(_draw, lines, chunksize=64), strict=True))
+            with pool(n) as workers_:
+                out.update(zip(lines, workers_.map(_draw, lines, chunksize=64), strict=True))
         else:
             out.update((k, _draw(k)) for k in lines)
-    finally:
-        _SPECS.clear()
     log.info("drew %d line charts and maps", len(out))
     texts = {k: json.dumps(s, sort_keys=True) for k, s in specs.items() if native_kind(s) is None}
     out.update(render_cached(texts, _render_one, cache_dir, ".svg", workers))  # type: ignore[arg-type]

@@ -173,19 +173,16 @@ class Products:
     root: Path = Path()
 
 
-_JOB: dict = {}
-"""State handed to forked worker processes (inherited, never pickled)."""
-
-
 def _downloads_job(root: str) -> tuple[dict[str, int], float]:
     from barometer.downloads import build_downloads
+    from barometer.forked import STATE
 
     t0 = time.perf_counter()
     sizes = build_downloads(
-        _JOB["table"],
-        _JOB["entities"],
-        meta=_JOB["meta"],
-        sources=_JOB["sources"],
+        STATE["table"],
+        STATE["entities"],
+        meta=STATE["meta"],
+        sources=STATE["sources"],
         sink=lambda rel, data: _put(Path(root), rel, data),
     )
     return {str(p): n for p, n in sizes.items()}, time.perf_counter() - t0
@@ -200,10 +197,8 @@ def _put(root: Path, rel: str | PurePosixPath, data: bytes | str) -> None:
 def make_products(model: Model, cfg: Config, root: Path, report: BuildReport) -> Products:
     """Page models, charts and data files (written under ``root``); the downloads are made by a
     forked process while this one builds the page models."""
-    import gc
-    import multiprocessing
-
     from barometer.charts import localise_svg, render_svgs
+    from barometer.forked import pool, shared
     from barometer.i18n import LANGS
     from barometer.pages import build_site_model
 
@@ -219,17 +214,14 @@ def make_products(model: Model, cfg: Config, root: Path, report: BuildReport) ->
         _put(root, path, data)
         files.append(str(path))
 
-    _JOB.update(table=model.indicators.table, entities=canon.entities, meta=meta, sources=sources)
-    gc.freeze()  # forked children share these objects without the collector copying them
-    try:
-        with multiprocessing.get_context("fork").Pool(1) as pool:
-            pending = pool.apply_async(_downloads_job, (str(root),))
-            with _Stage(report, "pages"):
-                site = build_site_model(model, model.notes)
-            sizes, seconds = pending.get()
-    finally:
-        _JOB.clear()
-        gc.unfreeze()
+    with (
+        shared(table=model.indicators.table, entities=canon.entities, meta=meta, sources=sources),
+        pool(1) as beside,
+    ):
+        pending = beside.apply_async(_downloads_job, (str(root),))
+        with _Stage(report, "pages"):
+            site = build_site_model(model, model.notes)
+        sizes, seconds = pending.get()
     report.timings["downloads"] = seconds  # beside the page models, in its own process
     files += sorted(sizes)
     for lang, pages in site.pages.items():
@@ -261,16 +253,13 @@ def make_products(model: Model, cfg: Config, root: Path, report: BuildReport) ->
     return Products(site=site, svgs=svgs, meta=meta, files=files, root=root)
 
 
-_HTML: dict = {}
-
-
 def _html_job(job: tuple[str, int, int]) -> tuple[list[tuple[str, int]], int, dict[str, str]]:
     """Render pages ``lo:hi`` of one language into the staging directory (in a worker)."""
+    from barometer.forked import STATE as st
     from barometer.render import Renderer
     from barometer.search import add_document
     from barometer.write import put
 
-    st = _HTML
     if "renderer" not in st:
         st["renderer"] = Renderer(
             st["site"], st["svgs"], base_url=st["base_url"], meta=st["meta"], epoch=st["epoch"]
@@ -293,24 +282,13 @@ def render_html(
 ) -> dict[str, str]:
     """Every HTML page into ``staging`` (pages of each language in chunks, across the cores);
     each searchable page's search document under ``docs``. Returns the documents' digests."""
-    import gc
-    import multiprocessing
     import os
 
+    from barometer.forked import pool, shared
     from barometer.i18n import LANGS
     from barometer.render import Renderer
     from barometer.search import add_document
 
-    _HTML.update(
-        site=products.site,
-        svgs=products.svgs,
-        base_url=cfg.base_url,
-        meta=products.meta,
-        epoch=cfg.source_date_epoch,
-        root=staging.root,
-        previous=staging.site_dir,
-        docs=docs,
-    )
     chunk = 64
     jobs = [
         (lang, lo, lo + chunk)
@@ -321,16 +299,21 @@ def render_html(
     ]
     digests: dict[str, str] = {}
     n = workers or os.cpu_count() or 1
-    gc.freeze()
-    try:
+    with shared(
+        site=products.site,
+        svgs=products.svgs,
+        base_url=cfg.base_url,
+        meta=products.meta,
+        epoch=cfg.source_date_epoch,
+        root=staging.root,
+        previous=staging.site_dir,
+        docs=docs,
+    ):
         if n > 1:
-            with multiprocessing.get_context("fork").Pool(n) as pool:
-                results = list(pool.imap_unordered(_html_job, jobs))
+            with pool(n) as workers_:
+                results = list(workers_.imap_unordered(_html_job, jobs))
         else:
             results = [_html_job(job) for job in jobs]
-    finally:
-        _HTML.clear()
-        gc.unfreeze()
     for written, reused, found in results:
         staging.record(written, reused)
         digests.update(found)
