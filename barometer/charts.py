@@ -357,14 +357,20 @@ _GEOMETRY = re.compile(r'\b(d|transform)="([^"]*)"')
 _DECIMAL = re.compile(r"-?\d+\.\d+")
 
 
-def _one_decimal(m: re.Match[str]) -> str:
-    text = f"{float(m.group(0)):.1f}".rstrip("0").rstrip(".")
+def one_decimal(v: float) -> str:
+    """An SVG coordinate to 0.1 px, shortest form ("12", "12.5", never "-0")."""
+    text = f"{v:.1f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
 def minify_svg(svg: str) -> str:
     """Round path and transform coordinates to 0.1 px (a third of the bytes, invisible)."""
-    return _GEOMETRY.sub(lambda m: f'{m.group(1)}="{_DECIMAL.sub(_one_decimal, m.group(2))}"', svg)
+    return _GEOMETRY.sub(
+        lambda m: (
+            f'{m.group(1)}="{_DECIMAL.sub(lambda d: one_decimal(float(d.group(0))), m.group(2))}"'
+        ),
+        svg,
+    )
 
 
 def _render_one(spec_json: str) -> str:

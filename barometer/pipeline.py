@@ -400,33 +400,35 @@ def data_key(cfg: Config) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:32]
 
 
-def build_key(cfg: Config) -> str:
-    """Everything a build depends on, hashed: the data key, templates, static assets, settings."""
+def build_key(cfg: Config, data: str | None = None) -> str:
+    """Everything a build depends on, hashed: the data key (``data``, computed when not given),
+    templates, static assets, settings."""
     from barometer import paths
 
     payload = {
-        "data": data_key(cfg),
+        "data": data or data_key(cfg),
         "files": _tree_hash(paths.TEMPLATES, paths.PACKAGE / "static"),
         "settings": [cfg.base_url, cfg.source_date_epoch, cfg.strict],
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
+PRODUCTS_FILE = "products.pickle"
 PRODUCTS_KEPT = 3
 """Data products kept in the cache (the newest; each is the size of the site, hard-linked)."""
 
 
-def products(cfg: Config, work: Path, report: BuildReport) -> Products:
+def products(cfg: Config, work: Path, report: BuildReport, key: str | None) -> Products:
     """The data products: from the cache when inputs, code, notes and catalogues are unchanged
-    (their warnings replayed), else made from the inputs (load → indicators → products)."""
+    (their warnings replayed), else made from the inputs (load → indicators → products).
+    ``key``: the data key (None: no cache)."""
     import pickle
     import shutil
     import tempfile
 
     from barometer.log import warnings_seen
 
-    store = cfg.cache_dir / "products" if cfg.use_cache else None
-    final = store / data_key(cfg) if store is not None else None
+    final = cfg.cache_dir / "products" / key if key else None
     if final is not None and (final / PRODUCTS_FILE).is_file():
         with _Stage(report, "load"):
             with open(final / PRODUCTS_FILE, "rb") as fh:
@@ -470,9 +472,6 @@ def products(cfg: Config, work: Path, report: BuildReport) -> Products:
     return made
 
 
-PRODUCTS_FILE = "products.pickle"
-
-
 def _release_memory() -> None:
     """Collect and hand freed heap back to the system (glibc), before forking the HTML workers."""
     import ctypes
@@ -495,7 +494,8 @@ def build(cfg: Config) -> BuildReport:
 
     report = BuildReport()
     t0 = time.perf_counter()
-    key = build_key(cfg) if cfg.use_cache else None
+    data = data_key(cfg) if cfg.use_cache else None
+    key = build_key(cfg, data) if data else None
     marker = cfg.site_dir / BUILD_KEY
     if key and marker.is_file() and marker.read_text(encoding="utf-8").strip() == key:
         log.info("nothing changed since the last build of %s: nothing rewritten", cfg.site_dir)
@@ -507,7 +507,7 @@ def build(cfg: Config) -> BuildReport:
         Staging(cfg.site_dir, epoch=cfg.source_date_epoch) as staging,
     ):
         work = Path(tmp)
-        made = products(cfg, work, report)
+        made = products(cfg, work, report, data)
         _release_memory()  # the inputs and indicator tables are no longer needed
         started = time.perf_counter()
         for rel in made.files:

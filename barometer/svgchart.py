@@ -26,7 +26,7 @@ from datetime import date
 from functools import cached_property
 from xml.sax.saxutils import escape
 
-from barometer.charts import FONT, data_rows
+from barometer.charts import FONT, data_rows, one_decimal
 
 E10, E5, E2 = math.sqrt(50), math.sqrt(10), math.sqrt(2)
 AXIS_COLOUR, GRID_COLOUR, LABEL_COLOUR = "#888", "#e6e6e6", "#333"
@@ -87,11 +87,6 @@ def _days(iso: str) -> int:
     return date.fromisoformat(iso).toordinal()
 
 
-def _num(v: float) -> str:
-    text = f"{v:.1f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
 # --- line chart ---------------------------------------------------------------------------------
 
 
@@ -135,13 +130,13 @@ def line_chart(spec: dict) -> str:
         f'<g transform="translate({left},{top_pad})" fill="none">',
         # grid: vertical at the year ticks, horizontal at the value ticks
         f'<path stroke="{GRID_COLOUR}" d="'
-        + "".join(f"M{_num(px + 0.5)},0V{height}" for _, px in x_ticks)
-        + "".join(f"M0,{_num(py + 0.5)}H{width}" for _, py in y_ticks)
+        + "".join(f"M{one_decimal(px + 0.5)},0V{height}" for _, px in x_ticks)
+        + "".join(f"M0,{one_decimal(py + 0.5)}H{width}" for _, py in y_ticks)
         + '"/>',
         # axis line and tick marks
         f'<path stroke="{AXIS_COLOUR}" d="M0,{height + 0.5}H{width}'
-        + "".join(f"M{_num(px + 0.5)},{height}v5" for _, px in x_ticks)
-        + "".join(f"M0,{_num(py + 0.5)}h-5" for _, py in y_ticks)
+        + "".join(f"M{one_decimal(px + 0.5)},{height}v5" for _, px in x_ticks)
+        + "".join(f"M0,{one_decimal(py + 0.5)}h-5" for _, py in y_ticks)
         + '"/>',
         f'<g font-family="{escape(FONT, {chr(39): "&#39;"})}" font-size="{LABEL_SIZE}px"'
         f' fill="{LABEL_COLOUR}">',
@@ -149,11 +144,11 @@ def line_chart(spec: dict) -> str:
     for yr, px in x_ticks:
         anchor = "start" if px < 1 else "end" if px > width - 1 else "middle"
         out.append(
-            f'<text text-anchor="{anchor}" transform="translate({_num(px)},{height + 16})">{yr}</text>'
+            f'<text text-anchor="{anchor}" transform="translate({one_decimal(px)},{height + 16})">{yr}</text>'
         )
     for text, (_, py) in zip(y_labels, y_ticks, strict=True):
         out.append(
-            f'<text text-anchor="end" transform="translate(-7,{_num(py + 3)})">{text}</text>'
+            f'<text text-anchor="end" transform="translate(-7,{one_decimal(py + 3)})">{text}</text>'
         )
     out.append("</g>")
 
@@ -164,7 +159,10 @@ def line_chart(spec: dict) -> str:
         pts = sorted(lines[i])
         colour, stroke = colours[i % len(colours)], widths[i % len(widths)]
         runs = [pts] if points else _runs(pts)
-        d = "".join("M" + "L".join(f"{_num(x(a))},{_num(y(b))}" for a, b in run) for run in runs)
+        d = "".join(
+            "M" + "L".join(f"{one_decimal(x(a))},{one_decimal(y(b))}" for a, b in run)
+            for run in runs
+        )
         if d:
             out.append(
                 f'<path stroke="{colour}" stroke-width="{stroke}" stroke-linejoin="round"'
@@ -173,7 +171,7 @@ def line_chart(spec: dict) -> str:
         dots = pts if points else [run[0] for run in runs if len(run) == 1]
         for a, b in dots:  # yearly points, and months standing alone between gaps
             out.append(
-                f'<circle fill="{colour}" cx="{_num(x(a))}" cy="{_num(y(b))}"'
+                f'<circle fill="{colour}" cx="{one_decimal(x(a))}" cy="{one_decimal(y(b))}"'
                 f' r="{2.5 if points else stroke}"/>'
             )
     out.append("</g></svg>")
@@ -239,7 +237,7 @@ class Projected:
                 kept.append(p)
         if len(kept) < 3:
             return ""
-        return "M" + "L".join(f"{_num(a)},{_num(b)}" for a, b in kept) + "Z"
+        return "M" + "L".join(f"{one_decimal(a)},{one_decimal(b)}" for a, b in kept) + "Z"
 
     @cached_property
     def regions(self) -> str:

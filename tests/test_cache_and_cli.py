@@ -52,22 +52,19 @@ def test_cli_builds_byte_identical_trees_and_a_failed_build_changes_nothing(
         "BAROMETER_CACHE_DIR": str(site_cache),
     }
     site = tmp_path / "site"
-    r = subprocess.run(
-        [
-            sys.executable,
-            "build.py",
-            "build",
-            "--site",
-            str(site),
-            "--base-url",
-            "https://example.github.io/barometer/",
-        ],
-        cwd=paths.ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=900,
-    )
+
+    def cli(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "build.py", *args],
+            cwd=paths.ROOT,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=timeout,
+        )
+
+    build = ("build", "--site", str(site), "--base-url", "https://example.github.io/barometer/")
+    r = cli(*build, timeout=900)
     assert r.returncode == 0, r.stderr
     assert "Done:" in r.stderr
     first = tree(site)
@@ -76,9 +73,7 @@ def test_cli_builds_byte_identical_trees_and_a_failed_build_changes_nothing(
     assert not differ, differ[:20]
     assert len(first) > 6000
     # the same build again: nothing changed, nothing rewritten
-    again = subprocess.run(
-        r.args, cwd=paths.ROOT, capture_output=True, text=True, env=env, timeout=300
-    )
+    again = cli(*build)
     assert again.returncode == 0 and "nothing changed" in again.stderr, again.stderr
     assert tree(site) == first
     # a bad input: the extract's header loses a column
@@ -88,59 +83,23 @@ def test_cli_builds_byte_identical_trees_and_a_failed_build_changes_nothing(
     lines = gzip.decompress(ext.read_bytes()).decode().splitlines(keepends=True)
     lines[0] = lines[0].replace(",total,", ",", 1)
     ext.write_bytes(gzip.compress("".join(lines).encode()))
-    bad_input = subprocess.run(
-        [sys.executable, "build.py", "build", "--data", str(small_data), "--site", str(site)],
-        cwd=paths.ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    bad_input = cli("build", "--data", str(small_data), "--site", str(site))
     assert bad_input.returncode == 2, bad_input.stderr
     assert "Traceback" not in bad_input.stderr
     assert tree(site) == first
     assert not list(tmp_path.glob(".site-*"))  # no half-written directory left beside it
-    r = subprocess.run(
-        [sys.executable, "build.py", "check"],
-        cwd=paths.ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    r = cli("check")
     assert r.returncode == 0, r.stderr
     assert "inputs OK: 565 municipalities" in r.stderr
     assert "(from cache)" in r.stderr
-    bad = subprocess.run(
-        [sys.executable, "build.py", "build", "--site", str(site), "--base-url", "no-slash"],
-        cwd=paths.ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    bad = cli("build", "--site", str(site), "--base-url", "no-slash", timeout=60)
     assert bad.returncode == 2 and "Config value 'base_url'" in bad.stderr
     # another base URL changes every page's canonical URL but no data: the page models, charts
     # and data files come from the cache, and the files whose bytes are unchanged are the same
     # files (same inode: not rewritten)
     kept = ("downloads/entities/44021.csv", "og/44021.png", "data/compare.json", "assets/app.js")
     inode = {rel: (site / rel).stat().st_ino for rel in (*kept, "nl/index.html")}
-    moved = subprocess.run(
-        [
-            sys.executable,
-            "build.py",
-            "build",
-            "--site",
-            str(site),
-            "--base-url",
-            "https://x.org/b/",
-        ],
-        cwd=paths.ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    moved = cli("build", "--site", str(site), "--base-url", "https://x.org/b/")
     assert moved.returncode == 0, moved.stderr
     assert "from the cache" in moved.stderr and "indicators" not in moved.stderr.splitlines()[-1]
     assert all((site / rel).stat().st_ino == inode[rel] for rel in kept)

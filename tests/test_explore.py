@@ -16,11 +16,6 @@ from barometer.pages import MEASURES
 pytestmark = pytest.mark.xdist_group("site")
 
 
-@pytest.fixture(scope="module")
-def builder(page_builder):
-    return page_builder
-
-
 def test_least_squares_and_r_match_numpy():
     rng = np.random.default_rng(7)
     x = rng.uniform(20_000, 50_000, 300)
@@ -34,8 +29,8 @@ def test_least_squares_and_r_match_numpy():
         scatter.least_squares([1.0, 2.0], [1.0, 2.0])
 
 
-def test_scatter_uses_the_latest_common_year_and_every_municipality(builder, canon):
-    sm = explore.scatter_model(builder)
+def test_scatter_uses_the_latest_common_year_and_every_municipality(page_builder, canon):
+    sm = explore.scatter_model(page_builder)
     assert sm.year == int(canon.income.year.max()) == 2020
     # every municipality with income and a rate is a dot; Herstappe has no figures of its own
     assert sm.rate.fit.n == 564
@@ -48,12 +43,12 @@ def test_scatter_uses_the_latest_common_year_and_every_municipality(builder, can
     assert sm.rate.fit.r < -0.3
 
 
-def test_dot_positions_are_where_vega_draws_them(builder):
+def test_dot_positions_are_where_vega_draws_them(page_builder):
     """The ring on a municipality's page sits exactly on its dot in the rendered SVG."""
     import vl_convert as vlc
 
-    sm = explore.scatter_model(builder)
-    svg = vlc.vegalite_to_svg(builder.specs[sm.rate.key])
+    sm = explore.scatter_model(page_builder)
+    svg = vlc.vegalite_to_svg(page_builder.specs[sm.rate.key])
     drawn = [
         tuple(float(v) for v in m.split(","))
         for m in re.findall(r'<path transform="translate\(([^)]*)\)" d="M[^"]*A', svg)
@@ -125,9 +120,9 @@ def test_compare_data_is_compact_and_covers_every_area(built_site):
     }
 
 
-def test_compare_links_prefill_parents_and_neighbours(builder):
-    link = explore.compare_link(builder, "44021")
+def test_compare_links_prefill_parents_and_neighbours(page_builder):
+    link = explore.compare_link(page_builder, "44021")
     assert link.startswith("en/compare/?e=44021,44000,40000,02000,01000,")
     codes = link.split("e=")[1].split("&")[0].split(",")
     assert len(codes) == explore.COMPARE_MAX and len(set(codes)) == len(codes)
-    assert set(codes[5:]) <= set(builder.lk.neighbours["44021"])
+    assert set(codes[5:]) <= set(page_builder.lk.neighbours["44021"])

@@ -389,19 +389,12 @@ var Barometer = (function () {
     var legend = document.getElementById("compare-legend");
     legend.innerHTML = "";
     var series = state.e.map(valuesOf);
-    var rows = [];
     state.e.forEach(function (code, li) {
       var item = document.createElement("li");
       if (li === 0) { item.className = "main"; }
       var sw = document.createElement("span"); sw.className = "swatch"; sw.style.setProperty("--c", COLOURS[li]);
       item.appendChild(sw); item.appendChild(document.createTextNode(name(code)));
       legend.appendChild(item);
-      series[li].periods.forEach(function (p, i) {
-        var v = series[li].values[i];
-        if (v !== null && v !== undefined) {
-          rows.push({ date: p.length === 4 ? p + "-07-01" : p + "-01", period: p, line: li, name: name(code), value: state.i === "share" ? v : v });
-        }
-      });
     });
     document.getElementById("compare-note").textContent = state.i === "share" ? words.getAttribute("data-share-note") : "";
     // table: periods newest first, one column per area
@@ -447,7 +440,7 @@ var Barometer = (function () {
     view.setAttribute("aria-label", cap);
     drawn = [view, lines, {
       zero: state.i !== "per_1000",
-      dots: state.p === "year" || rows.length < 40,
+      dots: state.p === "year" || lines.reduce(function (n, l) { return n + l.points.length; }, 0) < 40,
       format: function (v, step) {
         if (state.i === "share") { return B.fmt(100 * v, Math.max(0, -Math.floor(Math.log10(100 * step)))) + " %"; }
         return B.fmt(v, Math.max(0, -Math.floor(Math.log10(step))));
