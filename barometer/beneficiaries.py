@@ -17,14 +17,7 @@ import pandas as pd
 
 from barometer.harmonise import to_2025
 from barometer.schema import TableSchema
-from barometer.sources.extract import COUNT_COLUMNS, GROUPS
-
-#: extract column → (dimension, category), in publication order
-CELLS: dict[str, tuple[str, str]] = {"total": ("total", "total")} | {
-    c: (group, c.split("_", 1)[1]) for group, cols in GROUPS.items() for c in cols
-}
-DIMENSIONS = ["total", *GROUPS]
-CATEGORIES = [cat for _, cat in CELLS.values()]
+from barometer.vocabulary import CATEGORIES, CELLS, COUNT_COLUMNS, DIMENSIONS
 
 BENEFICIARIES_WIDE = TableSchema(
     name="beneficiaries_wide",

@@ -29,6 +29,7 @@ import pandas as pd
 
 from barometer import paths
 from barometer.beneficiaries import harmonise_extract, to_long
+from barometer.catalogue import Catalogue, load_catalogue
 from barometer.config import Config
 from barometer.errors import DataError, Problem
 from barometer.geography import Geography, build_geography
@@ -67,6 +68,8 @@ class Canonical:
     beneficiaries_wide: pd.DataFrame
     published_totals: pd.DataFrame
     topology: dict[str, Any]
+    catalogue: Catalogue = field(compare=False)
+    """The measure catalogue (read anew on every run: not part of the cached tables)."""
     inputs: Inputs | None = field(default=None, compare=False)
     from_cache: bool = field(default=False, compare=False)
 
@@ -89,31 +92,41 @@ def code_version() -> str:
     return h.hexdigest()
 
 
-def cache_key(inputs: Inputs) -> str:
-    payload = json.dumps({"inputs": inputs.sha256, "code": code_version()}, sort_keys=True)
+def cache_key(inputs: Inputs, catalogue: Catalogue) -> str:
+    """The inputs, the catalogue (its relations are checked while reading) and the code."""
+    payload = json.dumps(
+        {"inputs": inputs.sha256, "catalogue": repr(catalogue), "code": code_version()},
+        sort_keys=True,
+    )
     return hashlib.sha256(payload.encode()).hexdigest()[:20]
 
 
 def load_canonical(cfg: Config) -> Canonical:
     """Resolve, then read from the cache or parse and validate every input."""
+    catalogue = load_catalogue(cfg.measures_toml)
     inputs = resolve(cfg)
-    key = cache_key(inputs)
+    key = cache_key(inputs, catalogue)
     entry = cfg.cache_dir / key
     if cfg.use_cache and not inputs.mismatches and (entry / "done").is_file():
         t0 = time.perf_counter()
-        canon = _read_cache(entry, inputs)
+        canon = _read_cache(entry, inputs, catalogue)
         log.info("canonical tables read from cache %s in %.2fs", key, time.perf_counter() - t0)
         return canon
     t0 = time.perf_counter()
-    canon = parse_inputs(inputs)
+    canon = parse_inputs(inputs, catalogue)
     log.info("inputs parsed and validated in %.2fs", time.perf_counter() - t0)
     if cfg.use_cache:
         _write_cache(cfg.cache_dir, key, canon)
     return canon
 
 
-def parse_inputs(inputs: Inputs) -> Canonical:
-    """Read and validate every source; raise one DataError listing all problems."""
+def parse_inputs(inputs: Inputs, catalogue: Catalogue | None = None) -> Canonical:
+    """Read and validate every source; raise one DataError listing all problems.
+
+    ``catalogue``: the measure catalogue (default: ``data/measures.toml``)."""
+    if catalogue is None:
+        catalogue = load_catalogue(paths.MEASURES_TOML)
+    subsets = catalogue.subsets()
     problems: list[Problem] = list(inputs.mismatches)
     omitted = 0
     p = inputs.path
@@ -149,7 +162,9 @@ def parse_inputs(inputs: Inputs) -> Canonical:
             geo = attempt(lambda: build_geography(refnis, m19, m25, files=names))
     if geo is None or meta is None:
         if meta is None and geo is not None:
-            attempt(lambda: read_extract(p("extract"), _fallback_meta(), geo.code_map))
+            attempt(
+                lambda: read_extract(p("extract"), _fallback_meta(catalogue), geo.code_map, subsets)
+            )
         raise DataError(problems, omitted)
     cm = geo.code_map
     codes_2025 = set(geo.municipalities.code)
@@ -162,7 +177,7 @@ def parse_inputs(inputs: Inputs) -> Canonical:
     raw_income = attempt(lambda: read_income(p("income"), cm))
     totals = attempt(lambda: read_published_totals(p("published_totals"), set(geo.entities.code)))
     raw_extract = (
-        attempt(lambda: read_extract(p("extract"), meta, cm)) if meta is not None else None
+        attempt(lambda: read_extract(p("extract"), meta, cm, subsets)) if meta is not None else None
     )
     parts = [boundaries, raw_income, totals, raw_extract, *pop_frames.values()]
     if any(x is None for x in parts):
@@ -181,11 +196,12 @@ def parse_inputs(inputs: Inputs) -> Canonical:
         beneficiaries_wide=wide,
         published_totals=totals,
         topology=build_topology(boundaries, geo.entities),
+        catalogue=catalogue,
         inputs=inputs,
     )
 
 
-def _fallback_meta() -> ExtractMeta:
+def _fallback_meta(catalogue: Catalogue) -> ExtractMeta:
     """Lenient metadata used only to validate the extract when extract_meta.json is itself broken."""
     return ExtractMeta(
         synthetic=True,
@@ -193,7 +209,7 @@ def _fallback_meta() -> ExtractMeta:
         extract_date="9999-12-31",
         first_month="0000-01",
         last_month="9999-11",
-        measures={m: {} for m in ("eris", "gpmi", "ris", "spi")},
+        measures={m: {} for m in catalogue.codes},
         stable_after_months={},
     )
 
@@ -221,11 +237,18 @@ def _check_population_covers_extract(
         )
 
 
-def _read_cache(entry: Path, inputs: Inputs) -> Canonical:
+def _read_cache(entry: Path, inputs: Inputs, catalogue: Catalogue) -> Canonical:
     tables = {t: pd.read_parquet(entry / f"{t}.parquet") for t in TABLES}
     meta = ExtractMeta(**json.loads((entry / "meta.json").read_text(encoding="utf-8")))
     topology = json.loads((entry / "topology.json").read_text(encoding="utf-8"))
-    return Canonical(meta=meta, topology=topology, inputs=inputs, from_cache=True, **tables)
+    return Canonical(
+        meta=meta,
+        topology=topology,
+        catalogue=catalogue,
+        inputs=inputs,
+        from_cache=True,
+        **tables,
+    )
 
 
 def _write_cache(cache_dir: Path, key: str, canon: Canonical) -> None:

@@ -27,6 +27,9 @@ class Config:
     sources_toml: Path = paths.SOURCES_TOML
     """The list of inputs (id, file, format, publisher, licence, URL, sha256)."""
 
+    measures_toml: Path = paths.MEASURES_TOML
+    """The measure catalogue (code, names, URL words, definitions, relations)."""
+
     site_dir: Path = paths.SITE
     """Where the built site goes (swapped in atomically at the end of a build)."""
 

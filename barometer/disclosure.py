@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from barometer.sources.extract import GROUPS
+from barometer.vocabulary import GROUPS
 
 THRESHOLD = 5
 """Cells strictly between 0 and this value are suppressed."""
@@ -32,7 +32,7 @@ def suppression_mask(frame: pd.DataFrame) -> pd.DataFrame:
     """True where a breakdown cell must not be published (primary or complementary)."""
     out = {}
     for cols in GROUPS.values():
-        v = frame[cols].to_numpy(dtype="float64", na_value=np.nan)
+        v = frame[list(cols)].to_numpy(dtype="float64", na_value=np.nan)
         mask = primary(v)
         single = mask.sum(axis=1) == 1
         candidates = np.where(mask | np.isnan(v), np.inf, v)

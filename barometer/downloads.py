@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 
 from barometer.export import NAME_COLUMNS, csv_head, csv_quoting, to_csv_bytes, with_names
-from barometer.geography import LEVELS
 from barometer.indicators import CATEGORY_NAMES, DIMENSION_NAMES, INDICATOR_NAMES, PERIOD_TYPES
 from barometer.pages import MEASURES
 from barometer.urls import entity_csv, measure_csv
+from barometer.vocabulary import LEVELS
 
 SYNTHETIC_WARNING = (
     "SYNTHETIC DATA: the figures per municipality are synthetic illustrations calibrated to real national "

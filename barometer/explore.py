@@ -12,20 +12,23 @@ import math
 from dataclasses import dataclass
 
 from barometer import charts, compare, scatter, urls
-from barometer.geography import COUNTRY, HERSTAPPE
 from barometer.pages import (
-    CATEGORY_LABELS,
-    DIMENSION_COLUMNS,
-    DIMENSION_LABELS,
-    LEVEL_LABELS,
     MEASURES,
     PageBuilder,
     _fixed_page,
     _nan,
     _value,
 )
+from barometer.vocabulary import (
+    CATEGORY_LABELS,
+    COUNTRY,
+    GROUP_CATEGORIES,
+    GROUP_LABELS,
+    HERSTAPPE,
+    LEVEL_LABELS,
+    REGIONS,
+)
 
-REGIONS = ("02000", "03000", "04000")
 SCATTER_MEASURE = "ris"
 RATE_TICKS = [0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]
 COMPARE_MAX = 8
@@ -387,13 +390,13 @@ def compare_page(b: PageBuilder) -> dict:
         ],
         "categories": [
             {
-                "dimension": b.t.gettext(DIMENSION_LABELS[dim]),
+                "dimension": b.t.gettext(GROUP_LABELS[dim]),
                 "options": [
                     {"id": f"{dim}.{cat}", "label": b.t.gettext(CATEGORY_LABELS[cat])}
                     for cat in cats
                 ],
             }
-            for dim, cats in DIMENSION_COLUMNS.items()
+            for dim, cats in GROUP_CATEGORIES.items()
         ],
         "levels": {lvl: b.t.gettext(LEVEL_LABELS[lvl]) for lvl in levels},
         "data": "data/compare.json",

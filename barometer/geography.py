@@ -21,22 +21,18 @@ import pandas as pd
 
 from barometer.errors import DataError, Problem
 from barometer.schema import TableSchema
+from barometer.vocabulary import COUNTRY, LEVELS
 
 FIRST_MONTH = "2005-01"
 """Codes valid at any time since this month are in the code map (the extract starts here)."""
 
-COUNTRY = "01000"
 COUNTRY_NAMES = {"name_nl": "België", "name_fr": "Belgique", "name_de": "Belgien"}
-HERSTAPPE = "73028"
-"""Herstappe has no OCMW/CPAS of its own: it never appears in the extract."""
 
 END_2018 = "2018-12-31"
 START_2019 = "2019-01-01"
 END_2024 = "2024-12-31"
 START_2025 = "2025-01-01"
 OPEN_END = "9999-12-31"
-
-LEVELS = ("country", "region", "province", "arrondissement", "municipality")
 
 ENTITIES = TableSchema(
     name="entities",

@@ -23,35 +23,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_percent
 
-LANGS = ("nl", "fr", "de", "en")
-LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "de": "de_BE", "en": "en"}
+from barometer.vocabulary import LANGS, LOCALES, N_
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 
-LEVEL_WORDS = {
-    "municipality": {"nl": "gemeente", "fr": "commune", "de": "gemeinde", "en": "municipality"},
-    "arrondissement": {
-        "nl": "arrondissement",
-        "fr": "arrondissement",
-        "de": "bezirk",
-        "en": "arrondissement",
-    },
-    "province": {"nl": "provincie", "fr": "province", "de": "provinz", "en": "province"},
-    "region": {"nl": "gewest", "fr": "region", "de": "region", "en": "region"},
-}
-COUNTRY_SLUG = {"nl": "belgie", "fr": "belgique", "de": "belgien", "en": "belgium"}
-PAGE_SLUGS = {
-    "methodology": {
-        "nl": "methodologie",
-        "fr": "methodologie",
-        "de": "methodik",
-        "en": "methodology",
-    },
-    "data": {"nl": "data", "fr": "donnees", "de": "daten", "en": "data"},
-    "scatter": {"nl": "inkomen", "fr": "revenus", "de": "einkommen", "en": "income"},
-    "compare": {"nl": "vergelijken", "fr": "comparer", "de": "vergleichen", "en": "compare"},
-    "notes": {"nl": "analyses", "fr": "analyses", "de": "analysen", "en": "notes"},
-    "search": {"nl": "zoeken", "fr": "recherche", "de": "suche", "en": "search"},
-}
 MEASURE_SLUGS = {
     "ris": {
         "nl": "leefloon",
@@ -68,11 +43,6 @@ MEASURE_SLUGS = {
     "gpmi": {"nl": "gpmi", "fr": "piis", "de": "gpmi", "en": "integration-project"},
     "spi": {"nl": "spi", "fr": "isp", "de": "spi", "en": "spi-exemption"},
 }
-
-
-def N_(message: str) -> str:
-    """Mark a message for extraction; it is translated where it is shown."""
-    return message
 
 
 #: short names of the measures, as the public knows them (msgids of the catalogues)

@@ -30,20 +30,28 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from barometer.beneficiaries import CELLS
 from barometer.canonical import Canonical
 from barometer.disclosure import suppress
-from barometer.geography import COUNTRY, HERSTAPPE, LEVELS
 from barometer.schema import TableSchema
-from barometer.sources.extract import COUNT_COLUMNS, GROUPS, ExtractMeta
+from barometer.sources.extract import ExtractMeta
+from barometer.vocabulary import (
+    CELLS,
+    COUNT_COLUMNS,
+    COUNTRY,
+    GROUPS,
+    HERSTAPPE,
+    LEVELS,
+    RANKED_LEVELS,
+)
 
 log = logging.getLogger(__name__)
 
 RECENT_MONTHS = 12
 """Breakdowns, ranks, growth and ratios are published monthly for this many latest months."""
-RANKED_LEVELS = ("municipality", "arrondissement", "province")
-SUBSETS_OF_RIS = ("gpmi", "spi")
 BREAKDOWN_COLUMNS = [c for c in COUNT_COLUMNS if c != "total"]
+RATIO_BASE = "ris"
+"""``ratio_ris``: a measure that is a subset of this one (the catalogue's ``subset_of``), as a
+share of it."""
 
 INDICATOR_NAMES = [
     "count",
@@ -212,7 +220,7 @@ def _aggregate(muni: pd.DataFrame, canon: Canonical) -> pd.DataFrame:
         agg["n_missing"] = agg.geo_code.map(n_members).astype(int) - agg.n_reporting
         # a level with no reporting member at all has no value (not zero)
         none = agg.n_reporting == 0
-        agg.loc[none, COUNT_COLUMNS] = np.nan
+        agg.loc[none, list(COUNT_COLUMNS)] = np.nan
         agg["geo_level"] = level
         parts.append(agg)
     out = pd.concat(parts, ignore_index=True)
@@ -241,7 +249,7 @@ def _municipal_yearly(monthly_muni: pd.DataFrame) -> pd.DataFrame:
     g = monthly_muni.assign(period=monthly_muni.year.astype(str)).groupby(
         ["measure", "period", "geo_code"], sort=False
     )
-    out = g[COUNT_COLUMNS].mean()
+    out = g[list(COUNT_COLUMNS)].mean()
     out["months"] = g.total.count()
     out["year"] = g.year.first()
     out = out.reset_index()
@@ -303,8 +311,13 @@ def _ratio(num: object, den: object) -> np.ndarray:
     return out
 
 
-def compute_columns(frame: pd.DataFrame, entities: pd.DataFrame, monthly: bool) -> pd.DataFrame:
-    """Add per_1000, yoy_change, growth_12m, shares, ratio_ris and ranks as columns."""
+def compute_columns(
+    frame: pd.DataFrame, entities: pd.DataFrame, monthly: bool, subsets: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Add per_1000, yoy_change, growth_12m, shares, ratio_ris and ranks as columns.
+
+    ``subsets``: the measures that are subsets of ris (their ``ratio_ris`` is published).
+    """
     f = frame.reset_index(drop=True)
     f["per_1000"] = _ratio(f.total, f["pop"]) * 1000.0
     base = _base(f, 12 if monthly else 1, monthly)
@@ -317,11 +330,12 @@ def compute_columns(frame: pd.DataFrame, entities: pd.DataFrame, monthly: bool) 
     for _group, cols in GROUPS.items():
         for c in cols:
             f[f"share_{c}"] = _ratio(f[c], f.total)
-    ris = f[f.measure == "ris"].set_index(["geo_code", "period"]).total
+    ris = f[f.measure == RATIO_BASE].set_index(["geo_code", "period"]).total
     key = pd.MultiIndex.from_frame(f[["geo_code", "period"]])
     ris_total = ris.reindex(key).to_numpy()
-    f["ratio_ris"] = np.where(f.measure.isin(SUBSETS_OF_RIS), _ratio(f.total, ris_total), np.nan)
+    f["ratio_ris"] = np.where(f.measure.isin(subsets), _ratio(f.total, ris_total), np.nan)
     f["ratio_base_ok"] = ris_total > 0
+    f["ratio_kept"] = f.measure.isin(subsets).to_numpy()
     region = f.geo_code.map(entities.set_index("code").region)
     ranked = f.geo_level.isin(RANKED_LEVELS) & f.per_1000.notna()
     r = f[ranked]
@@ -379,7 +393,7 @@ def _flags_for(f: pd.DataFrame, spec: Spec, supp: pd.DataFrame, yearly: bool) ->
         bits |= np.where(~missing & ~f.base_ok.to_numpy(), BIT["no_base"], 0)
     if spec.indicator == "ratio_ris":
         bits |= np.where(
-            ~missing & ~f.ratio_base_ok.to_numpy() & f.measure.isin(SUBSETS_OF_RIS).to_numpy(),
+            ~missing & ~f.ratio_base_ok.to_numpy() & f.ratio_kept.to_numpy(),
             BIT["no_base"],
             0,
         )
@@ -422,7 +436,7 @@ def to_tidy(frame: pd.DataFrame, *, period_type: str, monthly_full: bool) -> dic
         value = f[spec.column].to_numpy(dtype="float64", na_value=np.nan)
         bits = _flags_for(f, spec, supp, yearly)
         if spec.indicator == "ratio_ris":
-            keep = f.measure.isin(SUBSETS_OF_RIS).to_numpy()
+            keep = f.ratio_kept.to_numpy()
         elif spec.indicator.startswith("rank_"):
             keep = f.geo_level.isin(RANKED_LEVELS).to_numpy()
         else:
@@ -477,8 +491,9 @@ def compute_indicators(canon: Canonical) -> IndicatorResult:
     """The whole published indicator table and the build report's indicator section."""
     frames = build_frames(canon)
     ent = canon.entities
-    monthly = compute_columns(frames.monthly, ent, monthly=True)
-    yearly = compute_columns(frames.yearly, ent, monthly=False)
+    subsets = tuple(m for m, whole in canon.catalogue.subsets().items() if whole == RATIO_BASE)
+    monthly = compute_columns(frames.monthly, ent, monthly=True, subsets=subsets)
+    yearly = compute_columns(frames.yearly, ent, monthly=False, subsets=subsets)
     recent_from = {
         m: month_label(month_index(last) - RECENT_MONTHS + 1)
         for m, last in frames.last_month.items()

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from barometer.geography import HERSTAPPE
 from barometer.schema import TableSchema
+from barometer.vocabulary import HERSTAPPE
 
 PEERS = 10
 

@@ -32,7 +32,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from barometer.errors import DataError, Problem
-from barometer.i18n import LANGS
+from barometer.vocabulary import LANGS
 
 REQUIRED = ("title", "date", "summary", "author")
 CHART = re.compile(r"^\[\[chart\s+([a-z0-9-]+)\s*(?:\|\s*(.*?))?\s*\]\]\s*$")

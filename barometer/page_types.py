@@ -9,10 +9,8 @@ from __future__ import annotations
 import math
 
 from barometer import charts, explore, urls
-from barometer.geography import COUNTRY, HERSTAPPE
-from barometer.i18n import LANGS, entity_name
+from barometer.i18n import entity_name
 from barometer.pages import (
-    LEVEL_LABELS,
     MEASURES,
     PageBuilder,
     _fixed_page,
@@ -20,6 +18,7 @@ from barometer.pages import (
     _value,
     chain,
 )
+from barometer.vocabulary import COUNTRY, HERSTAPPE, LANGS, LEVEL_LABELS
 
 RANKED = ("municipality", "arrondissement", "province")
 

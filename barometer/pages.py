@@ -17,47 +17,20 @@ import numpy as np
 import pandas as pd
 
 from barometer import charts, urls
-from barometer.geography import COUNTRY
-from barometer.i18n import LANGS, N_, Lang, entity_name, load_lang, short_name
-from barometer.sources.extract import GROUPS
+from barometer.i18n import Lang, entity_name, load_lang, short_name
+from barometer.vocabulary import (
+    CATEGORY_LABELS,
+    COUNTRY,
+    GROUP_CATEGORIES,
+    GROUP_LABELS,
+    LANGS,
+)
 
 MEASURES = ("ris", "eris", "gpmi", "spi")
 CHART_GAP_SHARE = 0.01
 """A higher-level month whose non-reporting members hold more than 1 % of its population is a gap
 in charts (it stays in tables and downloads, flagged ``incomplete``): e.g. Flanders in December
 2021, when Antwerpen did not report."""
-DIMENSION_COLUMNS = {dim: [c.split("_", 1)[1] for c in cols] for dim, cols in GROUPS.items()}
-
-
-LEVEL_LABELS = {
-    "country": N_("Country"),
-    "region": N_("Region"),
-    "province": N_("Province"),
-    "arrondissement": N_("Arrondissement"),
-    "municipality": N_("Municipality"),
-}
-DIMENSION_LABELS = {
-    "sex": N_("Sex"),
-    "age": N_("Age"),
-    "nationality": N_("Nationality"),
-    "household": N_("Household category"),
-}
-CATEGORY_LABELS = {
-    "m": N_("Men"),
-    "f": N_("Women"),
-    "lt25": N_("Under 25"),
-    "25_34": N_("25 to 34"),
-    "35_44": N_("35 to 44"),
-    "45_54": N_("45 to 54"),
-    "55_64": N_("55 to 64"),
-    "65_plus": N_("65 and over"),
-    "be": N_("Belgian"),
-    "eu": N_("Other EU"),
-    "non_eu": N_("Non-EU"),
-    "cohabiting": N_("Cohabiting"),
-    "single": N_("Single"),
-    "family": N_("With family responsibility"),
-}
 
 
 # --- lookups: the only place with pandas ------------------------------------------------------------
@@ -401,7 +374,7 @@ class PageBuilder:
 
     def breakdown(self, code: str, parent: str | None, measure: str) -> list[dict]:
         out = []
-        for dim, cats in DIMENSION_COLUMNS.items():
+        for dim, cats in GROUP_CATEGORIES.items():
             rows = []
             for cat in cats:
                 count, flag = _value(self.lk, code, measure, "count", dim, cat)
@@ -421,7 +394,7 @@ class PageBuilder:
                         "suppressed": suppressed,
                     }
                 )
-            out.append({"label": self.t.gettext(DIMENSION_LABELS[dim]), "rows": rows})
+            out.append({"label": self.t.gettext(GROUP_LABELS[dim]), "rows": rows})
         return out
 
 

@@ -199,8 +199,8 @@ def make_products(model: Model, cfg: Config, root: Path, report: BuildReport) ->
     forked process while this one builds the page models."""
     from barometer.charts import localise_svg, render_svgs
     from barometer.forked import pool, shared
-    from barometer.i18n import LANGS
     from barometer.pages import build_site_model
+    from barometer.vocabulary import LANGS
 
     canon = model.canon
     meta = {"synthetic": canon.meta.synthetic, "extract_date": canon.meta.extract_date}
@@ -285,9 +285,9 @@ def render_html(
     import os
 
     from barometer.forked import pool, shared
-    from barometer.i18n import LANGS
     from barometer.render import Renderer
     from barometer.search import add_document
+    from barometer.vocabulary import LANGS
 
     chunk = 64
     jobs = [
@@ -376,9 +376,13 @@ BUILD_KEY = ".barometer-build"
 settings): a build with the same key has nothing to do."""
 
 
-def _tree_hash(*dirs) -> str:  # noqa: ANN002 - Paths
+def _tree_hash(*places: Path) -> str:
+    """Hash of the files under each directory (and of each file) of ``places``."""
     h = hashlib.sha256()
-    for d in dirs:
+    for d in places:
+        if d.is_file():
+            h.update(d.name.encode())
+            h.update(d.read_bytes())
         for p in sorted(d.rglob("*")) if d.is_dir() else ():
             if p.is_file() and "__pycache__" not in p.parts:
                 h.update(p.relative_to(d).as_posix().encode())
@@ -395,7 +399,9 @@ def data_key(cfg: Config) -> str:
     payload = {
         "inputs": resolve(cfg).sha256,
         "code": code_version(),
-        "files": _tree_hash(cfg.content_dir, paths.PACKAGE / "locale", paths.DATA / "sources.toml"),
+        "files": _tree_hash(
+            cfg.content_dir, paths.PACKAGE / "locale", cfg.sources_toml, cfg.measures_toml
+        ),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:32]
 

@@ -16,8 +16,9 @@ from markupsafe import Markup, escape
 
 from barometer import paths, urls
 from barometer.charts import localise_svg
-from barometer.i18n import COUNTRY_SLUG, LANGS, load_lang
+from barometer.i18n import load_lang
 from barometer.pages import MEASURES, SiteModel
+from barometer.vocabulary import COUNTRY_SLUG, LANGS
 
 
 def environment() -> Environment:

@@ -14,16 +14,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from barometer.geography import COUNTRY
-from barometer.i18n import (
-    COUNTRY_SLUG,
-    LEVEL_WORDS,
-    MEASURE_SLUGS,
-    PAGE_SLUGS,
-    entity_name,
-    short_name,
-    slugify,
-)
+from barometer.i18n import MEASURE_SLUGS, entity_name, short_name, slugify
+from barometer.vocabulary import COUNTRY, COUNTRY_SLUG, LEVEL_WORDS, PAGE_SLUGS
 
 
 def home(lang: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from barometer.sources.extract import COUNT_COLUMNS
+from barometer.vocabulary import COUNT_COLUMNS
 
 
 @pytest.fixture(scope="module")

@@ -13,12 +13,15 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from barometer import paths
 from barometer.beneficiaries import BENEFICIARIES_WIDE
 from barometer.canonical import Canonical
+from barometer.catalogue import load_catalogue
 from barometer.geography import ENTITIES
 from barometer.indicators import compute_indicators
 from barometer.population import POPULATION
-from barometer.sources.extract import COUNT_COLUMNS, GROUPS, ExtractMeta
+from barometer.sources.extract import ExtractMeta
+from barometer.vocabulary import COUNT_COLUMNS, GROUPS
 
 MONTHS = [f"2019-{m:02d}" for m in range(1, 13)] + [f"2020-{m:02d}" for m in range(1, 13)]
 # municipality → (arrondissement, province, region)
@@ -144,6 +147,7 @@ def data(draw):
         beneficiaries_wide=wide,
         published_totals=pd.DataFrame(),
         topology={},
+        catalogue=load_catalogue(paths.MEASURES_TOML),
     )
 
 

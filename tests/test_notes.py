@@ -14,8 +14,9 @@ from babel import Locale
 from babel.numbers import format_decimal, format_percent
 
 from barometer.errors import DataError
-from barometer.i18n import LANGS, load_lang
+from barometer.i18n import load_lang
 from barometer.notes import load_notes, published_figures, render_note
+from barometer.vocabulary import LANGS
 
 pytestmark = pytest.mark.xdist_group("site")
 

@@ -8,9 +8,10 @@ from collections import defaultdict
 import pytest
 
 from barometer import page_types
-from barometer.i18n import LANGS, load_lang
+from barometer.i18n import load_lang
 from barometer.pages import PageBuilder, SiteModel, build_lookups
 from barometer.render import render_site
+from barometer.vocabulary import LANGS
 
 pytestmark = pytest.mark.xdist_group("site")
 

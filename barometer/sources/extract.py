@@ -23,20 +23,12 @@ from pathlib import Path
 import pandas as pd
 
 from barometer.errors import DataError, Problem
-from barometer.geography import HERSTAPPE
 from barometer.schema import TableSchema
 from barometer.sources.textio import NIS, Collector, display_name, read_bytes, read_table, to_int
+from barometer.vocabulary import COUNT_COLUMNS, GROUPS, HERSTAPPE
 
 KEY_COLUMNS = ["measure", "month", "nis", "name_nl"]
-GROUPS: dict[str, list[str]] = {
-    "sex": ["sex_m", "sex_f"],
-    "age": ["age_lt25", "age_25_34", "age_35_44", "age_45_54", "age_55_64", "age_65_plus"],
-    "nationality": ["nat_be", "nat_eu", "nat_non_eu"],
-    "household": ["hh_cohabiting", "hh_single", "hh_family"],
-}
-COUNT_COLUMNS = ["total"] + [c for cols in GROUPS.values() for c in cols]
-COLUMNS = KEY_COLUMNS + COUNT_COLUMNS
-SUBSET_OF_RIS = ("gpmi", "spi")
+COLUMNS = [*KEY_COLUMNS, *COUNT_COLUMNS]
 
 RAW_EXTRACT = TableSchema(
     name="raw_extract",
@@ -189,8 +181,13 @@ def read_meta(path: Path) -> ExtractMeta:
     )
 
 
-def read_extract(path: Path, meta: ExtractMeta, code_map: pd.DataFrame) -> pd.DataFrame:
-    """Read and validate the extract against SCHEMA.md; return RAW_EXTRACT."""
+def read_extract(
+    path: Path, meta: ExtractMeta, code_map: pd.DataFrame, subsets: dict[str, str]
+) -> pd.DataFrame:
+    """Read and validate the extract against SCHEMA.md; return RAW_EXTRACT.
+
+    ``subsets``: measure → the measure it is a subset of (the catalogue's ``subset_of``).
+    """
     name = display_name(path)
     df = read_table(path, required=COLUMNS, exact=True)
     col = Collector(name)
@@ -237,7 +234,7 @@ def read_extract(path: Path, meta: ExtractMeta, code_map: pd.DataFrame) -> pd.Da
         )
     col.raise_if_any()
 
-    empty = df[COUNT_COLUMNS] == ""
+    empty = df[list(COUNT_COLUMNS)] == ""
     no_total = empty["total"]
     partly = empty.any(axis=1) & ~empty.all(axis=1)
     first_gap = empty.idxmax(axis=1).where(~no_total, (~empty).idxmax(axis=1))
@@ -257,7 +254,7 @@ def read_extract(path: Path, meta: ExtractMeta, code_map: pd.DataFrame) -> pd.Da
 
     counts = pd.DataFrame({c: to_int(df[c]) for c in COUNT_COLUMNS}, index=df.index)
     for group, cols in GROUPS.items():
-        s = counts[cols].sum(axis=1, min_count=1)
+        s = counts[list(cols)].sum(axis=1, min_count=1)
         bad = counts.total.notna() & (s != counts.total)
         col.where(
             bad,
@@ -266,20 +263,20 @@ def read_extract(path: Path, meta: ExtractMeta, code_map: pd.DataFrame) -> pd.Da
             "a sum of " + s.astype(str) + " for a total of " + counts.total.astype(str),
         )
     out = pd.concat([df[["measure", "month"]], df.nis.rename("code"), counts], axis=1)
-    _check_subsets(col, out)
+    _check_subsets(col, out, subsets)
     col.raise_if_any()
     return RAW_EXTRACT.conform(out)
 
 
-def _check_subsets(col: Collector, out: pd.DataFrame) -> None:
-    """gpmi and spi are subsets of ris: no cell may exceed the ris cell of the same month and code."""
-    ris = out[out.measure == "ris"].set_index(["month", "code"])[COUNT_COLUMNS]
-    for m in SUBSET_OF_RIS:
+def _check_subsets(col: Collector, out: pd.DataFrame, subsets: dict[str, str]) -> None:
+    """A subset (gpmi and spi of ris): no cell may exceed its parent's cell of the same month and code."""
+    for m, parent in sorted(subsets.items()):
+        whole = out[out.measure == parent].set_index(["month", "code"])[list(COUNT_COLUMNS)]
         part = out[out.measure == m]
-        if part.empty or ris.empty:
+        if part.empty or whole.empty:
             continue
-        keyed = part.set_index(["month", "code"])[COUNT_COLUMNS]
-        base = ris.reindex(keyed.index)
+        keyed = part.set_index(["month", "code"])[list(COUNT_COLUMNS)]
+        base = whole.reindex(keyed.index)
         over = keyed.gt(base).fillna(False)
         rows = over.any(axis=1).to_numpy()
         if rows.any():
@@ -287,7 +284,7 @@ def _check_subsets(col: Collector, out: pd.DataFrame) -> None:
             first_col = over[rows].idxmax(axis=1).to_numpy()
             found = pd.Series("", index=part.index)
             found[mask] = [
-                f"{c} {keyed.loc[k, c]} > ris {base.loc[k, c]}"
+                f"{c} {keyed.loc[k, c]} > {parent} {base.loc[k, c]}"
                 for k, c in zip(keyed.index[rows], first_col, strict=True)
             ]
-            col.where(mask, "-", f"{m} ≤ ris in every cell (a subset of ris)", found)
+            col.where(mask, "-", f"{m} ≤ {parent} in every cell (a subset of {parent})", found)
