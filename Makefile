@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site setup tools test lint check fetch serve bench clean
+.PHONY: site setup tools test test-fast golden lint check fetch serve bench clean
 
 ## site: set up the virtual environment (if needed) and build the site into site/
 site: setup
@@ -27,6 +27,14 @@ $(VNU):
 test: setup tools
 	$(BIN)/python -m pytest -n auto
 
+## test-fast: the unit tests and the fast fixture's whole site, without the full snapshot (< 1 min)
+test-fast: setup
+	$(BIN)/python -m pytest -n auto -m "not slow"
+
+## golden: rewrite tests/golden/site from the fast fixture's site (then review `git diff tests/golden`)
+golden: setup
+	$(BIN)/python -m pytest -n 0 tests/test_golden.py --update-golden
+
 ## bench: the full-site benchmark (3 runs) and Lighthouse (npm, on Debian's chromium) → bench/
 LIGHTHOUSE := .tools/bench/node_modules/.bin/lighthouse
 bench: setup $(LIGHTHOUSE)
@@ -34,9 +42,9 @@ bench: setup $(LIGHTHOUSE)
 $(LIGHTHOUSE):
 	npm install --silent --no-audit --no-fund --prefix .tools/bench lighthouse@13.5.0
 
-## lint: ruff check and format check
+## lint: ruff check and format check, mypy on the package
 lint: setup
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
 
 ## check: validate every input
 check: setup

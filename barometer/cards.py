@@ -10,7 +10,6 @@ PNGs are cached by the hash of their SVG like the charts (:func:`barometer.chart
 
 from __future__ import annotations
 
-import math
 import re
 from xml.sax.saxutils import escape
 
@@ -92,10 +91,3 @@ def png(svg: str) -> bytes:
     import vl_convert as vlc
 
     return vlc.svg_to_png(svg, scale=PNG_SCALE)
-
-
-def plain_number(v: float) -> str:
-    """Language-neutral number for a card: 12.3 (one decimal from 10, two below)."""
-    if v != v or math.isinf(v):
-        return "–"
-    return f"{v:.2f}" if v < 10 else f"{v:.1f}"

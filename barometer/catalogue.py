@@ -20,7 +20,7 @@ from barometer.errors import DataError, Problem
 from barometer.sources.textio import display_name
 from barometer.vocabulary import COUNTRY_SLUG, LANGS, LEVEL_WORDS, PAGE_SLUGS, Measure
 
-FIELDS = ("code", "name", "slug", "definition", "subset_of")
+FIELDS = ("code", "name", "slug", "definition", "subset_of", "headline")
 REQUIRED = ("code", "name", "slug", "definition")
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -57,6 +57,11 @@ class Catalogue:
             if m.code == code:
                 return m
         raise KeyError(code)
+
+    @property
+    def headline(self) -> Measure:
+        """The measure of the headlines (exactly one is marked)."""
+        return next(m for m in self.measures if m.headline)
 
     def subsets(self) -> dict[str, str]:
         """Measure → the measure it is a subset of (gpmi → ris, …)."""
@@ -144,6 +149,10 @@ def load_catalogue(path: Path) -> Catalogue:
         if subset_of is not None and not isinstance(subset_of, str):
             bad(f"{code}.subset_of", "the code of a measure", repr(subset_of))
             continue
+        headline = entry.get("headline", False)
+        if not isinstance(headline, bool):
+            bad(f"{code}.headline", "true or false", repr(headline))
+            continue
         if len(texts) != 2:
             continue
         measures.append(
@@ -153,6 +162,7 @@ def load_catalogue(path: Path) -> Catalogue:
                 slug=texts["slug"],
                 definition={lang: tuple(p.strip() for p in definition[lang]) for lang in LANGS},
                 subset_of=subset_of,
+                headline=headline,
             )
         )
     codes = {m.code for m in measures}
@@ -162,6 +172,11 @@ def load_catalogue(path: Path) -> Catalogue:
             problems.append(
                 Problem(name, line, f"{m.code}.subset_of", "another measure's code", m.subset_of)
             )
+    headlines = [m.code for m in measures if m.headline]
+    if len(headlines) != 1 and not problems:
+        problems.append(
+            Problem(name, 0, "headline", "exactly one measure with headline = true", str(headlines))
+        )
     if problems:
         raise DataError(problems)
     return Catalogue(tuple(measures))

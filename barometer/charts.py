@@ -1,8 +1,8 @@
-"""Charts and maps: altair → Vega-Lite specs, pre-rendered to SVG with vl-convert.
+"""Charts and maps as Vega-Lite specs: plain dicts built by pure functions (no I/O).
 
-Specs are plain dicts built by pure functions (no I/O). ``render_svgs`` renders many specs in
-parallel across the cores and caches each SVG by the sha256 of its spec (``data/cache/svg/``),
-so an unchanged chart is never rendered twice.
+The specs are drawn as static SVG by :mod:`barometer.svgchart` (line charts and maps) or
+vl-convert (the scatters) in :mod:`barometer.chartrender`, and re-rendered with tooltips by Vega
+in the browser (:func:`interactive_spec`).
 
 SVGs are language-neutral: no titles or legends inside (those are HTML, in the page's language),
 years on time axes, and numbers rendered with English separators that ``localise_svg`` rewrites
@@ -11,13 +11,9 @@ for nl/fr/de (2.5 → 2,5; 1,234 → 1.234 or 1 234). One render serves four lan
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import os
-import re
 from functools import cache
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -350,142 +346,27 @@ def quantile_classes(values: dict[str, float], k: int = 5) -> tuple[dict[str, in
     return classes, [breaks[0], *inner, breaks[-1]]
 
 
-# --- rendering ----------------------------------------------------------------------------------
-
-
-_GEOMETRY = re.compile(r'\b(d|transform)="([^"]*)"')
-_DECIMAL = re.compile(r"-?\d+\.\d+")
-
-
 def one_decimal(v: float) -> str:
     """An SVG coordinate to 0.1 px, shortest form ("12", "12.5", never "-0")."""
     text = f"{v:.1f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
-def minify_svg(svg: str) -> str:
-    """Round path and transform coordinates to 0.1 px (a third of the bytes, invisible)."""
-    return _GEOMETRY.sub(
-        lambda m: (
-            f'{m.group(1)}="{_DECIMAL.sub(lambda d: one_decimal(float(d.group(0))), m.group(2))}"'
-        ),
-        svg,
-    )
+def interactive_spec(spec: dict) -> str:
+    """The spec a browser re-renders with tooltips: the topology by URL instead of inline, and
+    line-chart data as row objects (the tooltips add to them)."""
+    doc = dict(spec)
+    if "layer" in doc:
+        doc["layer"] = [_topology_by_url(layer) for layer in doc["layer"]]
+    if isinstance(doc.get("data", {}).get("values"), str):
+        doc["data"] = {"values": data_rows(doc)}
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _render_one(spec_json: str) -> str:
-    import vl_convert as vlc
-
-    return minify_svg(vlc.vegalite_to_svg(json.loads(spec_json)))
-
-
-def render_cached(
-    items: dict[str, str],
-    render_one,  # noqa: ANN001 - a picklable function: text → str | bytes
-    cache_dir: Path | None,
-    suffix: str,
-    workers: int | None = None,
-) -> dict[str, str | bytes]:
-    """Render every item (key → source text) in parallel, each cached by the hash of its text."""
-    binary = suffix.endswith(".png")
-    out: dict[str, str | bytes] = {}
-    todo: dict[str, str] = {}
-    hashes = {k: hashlib.sha256(v.encode()).hexdigest()[:24] for k, v in items.items()}
-    for key in items:
-        path = cache_dir / f"{hashes[key]}{suffix}" if cache_dir else None
-        if path is not None and path.is_file():
-            out[key] = path.read_bytes() if binary else path.read_text(encoding="utf-8")
-        else:
-            todo[key] = items[key]
-    if todo:
-        n = workers or min(len(todo), os.cpu_count() or 1)
-        keys = list(todo)
-        if n > 1 and len(keys) > 4:
-            from barometer.forked import pool
-
-            with pool(n) as workers_:
-                rendered = workers_.map(render_one, [todo[k] for k in keys], chunksize=16)
-        else:
-            rendered = [render_one(todo[k]) for k in keys]
-        for key, result in zip(keys, rendered, strict=True):
-            out[key] = result
-            if cache_dir is not None:
-                cache_dir.mkdir(parents=True, exist_ok=True)
-                tmp = cache_dir / f".{hashes[key]}{suffix}.part"
-                if binary:
-                    tmp.write_bytes(result)
-                else:
-                    tmp.write_text(result, encoding="utf-8")
-                tmp.replace(cache_dir / f"{hashes[key]}{suffix}")
-    log.info("rendered %d %s files (%d from cache)", len(todo), suffix, len(items) - len(todo))
-    return out
-
-
-def _draw(key: str) -> str:
-    from barometer.forked import STATE
-    from barometer.svgchart import native
-
-    return native(STATE["specs"][key])  # type: ignore[return-value]
-
-
-def render_svgs(
-    specs: dict[str, dict], cache_dir: Path | None, workers: int | None = None
-) -> dict[str, str]:
-    """Every spec (key → spec) as SVG text: line charts and maps drawn in Python
-    (:mod:`barometer.svgchart`, a few milliseconds each, across the cores), the scatters
-    rendered by vl-convert in parallel through the cache."""
-    from barometer.forked import pool, shared
-    from barometer.svgchart import native, native_kind
-
-    out: dict[str, str] = {}
-    lines = [k for k, s in specs.items() if native_kind(s) in ("line", "choropleth")]
-    for key, spec in specs.items():
-        if native_kind(spec) == "locator":  # one projection shared by all: fastest here
-            out[key] = native(spec)  # type: ignore[assignment]
-    n = workers or os.cpu_count() or 1
-    with shared(specs=specs):
-        if n > 1 and len(lines) > 64:
-            with pool(n) as workers_:
-                out.update(zip(lines, workers_.map(_draw, lines, chunksize=64), strict=True))
-        else:
-            out.update((k, _draw(k)) for k in lines)
-    log.info("drew %d line charts and maps", len(out))
-    texts = {k: json.dumps(s, sort_keys=True) for k, s in specs.items() if native_kind(s) is None}
-    out.update(render_cached(texts, _render_one, cache_dir, ".svg", workers))  # type: ignore[arg-type]
-    return out
-
-
-_TEXT = re.compile(r"(<text[^>]*>)([^<]*)(</text>)")
-_NUMBER = re.compile(r"^[−\-]?[\d.,]+%?$")
-SEPARATORS = {"en": (",", "."), "nl": (".", ","), "de": (".", ","), "fr": ("\u202f", ",")}
-
-
-_ROLE = re.compile(r' (?:role|aria-roledescription|aria-label)="[^"]*"')
-
-
-def accessible_svg(svg: str) -> str:
-    """Hide a chart's SVG from assistive technology: the figure around it (role="img" with a
-    one-sentence summary, plus the data table) is its text alternative. Vega's own roles and
-    descriptions are dropped, and links inside maps leave the tab order (the same pages are
-    linked in the HTML)."""
-    svg = _ROLE.sub("", svg)
-    svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
-    return svg.replace("<a ", '<a tabindex="-1" ')
-
-
-def localise_svg(svg: str, lang: str) -> str:
-    """Rewrite the separators of numeric labels (rendered in English) for a language; make the
-    SVG presentational (:func:`accessible_svg`)."""
-    svg = accessible_svg(svg)
-    if lang == "en":
-        return svg
-    thousands, decimal = SEPARATORS[lang]
-
-    def swap(m: re.Match[str]) -> str:
-        text = m.group(2)
-        if not _NUMBER.match(text):
-            return m.group(0)
-        text = text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
-        return m.group(1) + text + m.group(3)
-
-    return _TEXT.sub(swap, svg)
+def _topology_by_url(layer: dict) -> dict:
+    data = layer.get("data", {})
+    values = data.get("values")
+    if not (isinstance(values, dict) and values.get("type") == "Topology"):
+        return layer
+    rest = {k: v for k, v in data.items() if k != "values"}
+    return {**layer, "data": {**rest, "url": "../data/belgium.topo.json"}}

@@ -18,13 +18,13 @@ import io
 import json
 from collections.abc import Callable
 from pathlib import PurePosixPath
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from barometer.export import NAME_COLUMNS, csv_head, csv_quoting, to_csv_bytes, with_names
 from barometer.indicators import CATEGORY_NAMES, DIMENSION_NAMES, INDICATOR_NAMES, PERIOD_TYPES
-from barometer.pages import MEASURES
 from barometer.urls import entity_csv, measure_csv
 from barometer.vocabulary import LEVELS
 
@@ -33,7 +33,7 @@ SYNTHETIC_WARNING = (
     "totals, not official statistics."
 )
 
-FIELDS = [
+FIELDS: list[dict[str, Any]] = [
     {
         "name": "geo_code",
         "type": "string",
@@ -41,7 +41,7 @@ FIELDS = [
         "constraints": {"required": True, "pattern": "[0-9]{5}"},
     },
     {"name": "geo_level", "type": "string", "constraints": {"enum": list(LEVELS)}},
-    {"name": "measure", "type": "string", "constraints": {"enum": sorted(MEASURES)}},
+    {"name": "measure", "type": "string"},
     {"name": "period", "type": "string", "description": "YYYY-MM (month) or YYYY (year)"},
     {"name": "period_type", "type": "string", "constraints": {"enum": PERIOD_TYPES}},
     {"name": "indicator", "type": "string", "constraints": {"enum": INDICATOR_NAMES}},
@@ -140,7 +140,8 @@ def build_downloads(
     for m in sorted(measures):
         if measures[m].rows:
             emit(measure_csv(m), measures[m].close())
-    package = datapackage(made, meta=meta, sources=sources).encode("utf-8")
+    codes = sorted(str(m) for m in table.measure.cat.categories)
+    package = datapackage(made, meta=meta, sources=sources, measures=codes).encode("utf-8")
     emit("downloads/datapackage.json", package)
     return {path: size for path, (size, _sha) in made.items()}
 
@@ -165,10 +166,17 @@ class _Gzip:
 
 
 def datapackage(
-    files: dict[PurePosixPath, tuple[int, str]], *, meta: dict, sources: list[dict]
+    files: dict[PurePosixPath, tuple[int, str]],
+    *,
+    meta: dict,
+    sources: list[dict],
+    measures: list[str],
 ) -> str:
     """The Frictionless data package describing ``files`` (path → (bytes, sha256))."""
     synthetic = bool(meta["synthetic"])
+    fields = [
+        {**f, "constraints": {"enum": measures}} if f["name"] == "measure" else f for f in FIELDS
+    ]
     resources = []
     for path in sorted(files):
         size, sha = files[path]
@@ -183,7 +191,7 @@ def datapackage(
                 **({"compression": "gz"} if path.suffix == ".gz" else {}),
                 "bytes": size,
                 "hash": "sha256:" + sha,
-                "schema": {"fields": FIELDS, "missingValues": [""]},
+                "schema": {"fields": fields, "missingValues": [""]},
                 **({"dialect": {"commentChar": "#"}} if synthetic else {}),
                 **({"description": SYNTHETIC_WARNING} if synthetic else {}),
             }

@@ -31,3 +31,14 @@ def shared(**values: object) -> Iterator[dict]:
 
 def pool(processes: int) -> multiprocessing.pool.Pool:
     return multiprocessing.get_context("fork").Pool(processes)
+
+
+def release_memory() -> None:
+    """Collect and hand freed heap back to the system (glibc), before forking workers."""
+    import ctypes
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is reused, just not returned
+        pass

@@ -23,35 +23,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_percent
 
-from barometer.vocabulary import LANGS, LOCALES, N_
+from barometer.vocabulary import LANGS, LOCALES
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 
-MEASURE_SLUGS = {
-    "ris": {
-        "nl": "leefloon",
-        "fr": "revenu-integration",
-        "de": "eingliederungseinkommen",
-        "en": "integration-income",
-    },
-    "eris": {
-        "nl": "financiele-steun",
-        "fr": "aide-financiere",
-        "de": "finanzielle-hilfe",
-        "en": "financial-aid",
-    },
-    "gpmi": {"nl": "gpmi", "fr": "piis", "de": "gpmi", "en": "integration-project"},
-    "spi": {"nl": "spi", "fr": "isp", "de": "spi", "en": "spi-exemption"},
-}
-
-
-#: short names of the measures, as the public knows them (msgids of the catalogues)
-MEASURE_LABELS = {
-    "ris": N_("Integration income"),
-    "eris": N_("Financial aid (equivalent income)"),
-    "gpmi": N_("GPMI (integration project)"),
-    "spi": N_("SPI exemption"),
-}
 ENGLISH_NAMES = {
     "01000": "Belgium",
     "02000": "Flemish Region",
@@ -128,12 +103,9 @@ class Lang:
         d = dt.date.fromisoformat(iso)
         return format_date(d, "d MMMM y", locale=self.locale)
 
-    def measure(self, m: str) -> str:
-        """The short name of a measure in this language (from the catalogue)."""
-        return self.gettext(MEASURE_LABELS[m])
-
     def language_name(self, code: str) -> str:
-        return Locale.parse(LOCALES[code]).get_language_name(LOCALES[code]).capitalize()
+        name = Locale.parse(LOCALES[code]).get_language_name(LOCALES[code]) or code
+        return name.capitalize()
 
 
 @cache
@@ -193,7 +165,7 @@ def entity_name(entity: dict | object, lang: str) -> str:
         name = fr if fr == nl else f"{fr} / {nl}"
     level = get("level")
     if level == "arrondissement":
-        return "Arrondissement of " + short_name(name)
+        return "Arrondissement of " + short_name(str(name))
     return str(name)
 
 
@@ -228,7 +200,7 @@ def extract_messages() -> list[str]:
         keywords={"_": None, "N_": None},
         comment_tags=(),
     ):
-        ids[msg if isinstance(msg, str) else msg[0]] = None
+        ids[str(msg if isinstance(msg, str) else msg[0])] = None
     return sorted(ids)
 
 
@@ -240,7 +212,7 @@ def catalogue_problems() -> list[str]:
         po = LOCALE_DIR / code / "LC_MESSAGES" / "messages.po"
         with po.open("rb") as fh:
             catalog = read_po(fh, locale=LOCALES[code])
-        have = {m.id: m.string for m in catalog if m.id}
+        have = {str(m.id): m.string for m in catalog if m.id}
         for msg in sorted(wanted - set(have)):
             problems.append(f"{po}: missing msgid {msg!r}")
         for msg in sorted(set(have) - wanted):

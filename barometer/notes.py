@@ -35,7 +35,7 @@ from barometer.errors import DataError, Problem
 from barometer.vocabulary import LANGS
 
 REQUIRED = ("title", "date", "summary", "author")
-CHART = re.compile(r"^\[\[chart\s+([a-z0-9-]+)\s*(?:\|\s*(.*?))?\s*\]\]\s*$")
+CHART = re.compile(r"^\[\[chart\s+([a-z0-9_-]+)\s*(?:\|\s*(.*?))?\s*\]\]\s*$")
 NUMBER = re.compile(r"\{\{\s*(total|percent|change)\s+([^}]*?)\s*\}\}")
 PLACEHOLDER = "@@chart:{}@@"
 TOC_MIN_HEADINGS = 3

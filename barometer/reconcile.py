@@ -81,7 +81,8 @@ def reconcile(totals: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
             computed = values.get((r.code, period[:7], "month"))
         else:
             vs = [values.get((r.code, m, "month")) for m in _months(period)]
-            computed = sum(vs) / len(vs) if vs and all(v is not None for v in vs) else None
+            known = [v for v in vs if v is not None]
+            computed = sum(known) / len(vs) if vs and len(known) == len(vs) else None
         if computed is None or pd.isna(computed):
             continue  # outside the published months of the extract (e.g. 2003)
         rows.append(

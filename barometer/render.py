@@ -15,10 +15,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from barometer import paths, urls
-from barometer.charts import localise_svg
+from barometer.chartrender import localise_svg
 from barometer.i18n import load_lang
-from barometer.pages import MEASURES, SiteModel
-from barometer.vocabulary import COUNTRY_SLUG, LANGS
+from barometer.pages.types import NotFoundPage, Page, RedirectPage, SiteModel
+from barometer.vocabulary import LANGS
 
 
 def environment() -> Environment:
@@ -44,7 +44,7 @@ def _install_translations(env: Environment, translations) -> None:  # noqa: ANN0
     def ngettext(singular: str, plural: str, n: int) -> str:
         return str(escape(translations.ngettext(singular, plural, n)))
 
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]  # added by the i18n extension
 
 
 def _absolute(base_url: str, base: str):  # noqa: ANN202 - a template function
@@ -94,40 +94,30 @@ class Renderer:
             "chart": chart,
             "meta": self.meta,
             "built": self.built,
-            "nav": {
-                "home": urls.home(lang),
-                "belgium": f"{lang}/{COUNTRY_SLUG[lang]}/",
-                "methodology": urls.page("methodology", lang),
-                "data": urls.page("data", lang),
-                "compare": urls.page("compare", lang),
-                "scatter": urls.page("scatter", lang),
-                "notes": urls.page("notes", lang),
-                "search": urls.page("search", lang),
-                "measures": [(m, urls.measure(m, lang)) for m in MEASURES],
-            },
-            "measure_names": {m: t.measure(m) for m in MEASURES},
+            "nav": self.site.nav[lang],
         }
 
-    def pages(self, lang: str) -> list[dict]:
+    def pages(self, lang: str) -> list[Page | RedirectPage]:
         """The pages of one language, in a fixed order (pages, then redirects)."""
         return [*self.site.pages[lang], *self.site.redirects[lang]]
 
-    def page(self, lang: str, page: dict) -> tuple[PurePosixPath, bytes]:
+    def page(self, lang: str, page: Page | RedirectPage) -> tuple[PurePosixPath, bytes]:
         self.use(lang)
-        base = urls.relative_root(page["path"])
-        html = self.env.get_template(page["template"]).render(
+        base = urls.relative_root(page.path)
+        html = self.env.get_template(page.template).render(
             page=page, base=base, absolute=_absolute(self.base_url, base), **self.common
         )
-        return PurePosixPath(page["path"]) / "index.html", html.encode("utf-8")
+        return PurePosixPath(page.path) / "index.html", html.encode("utf-8")
 
     def extras(self) -> dict[PurePosixPath, bytes]:
         """The 404 page (English, absolute base path) and the root language chooser."""
         self.use("en")
         root = urls.base_path(self.base_url)
+        not_found = NotFoundPage(path="404.html", title="404", description="", alternates={})
         files = {
-            PurePosixPath("404.html"): self.env.get_template("404.html")
+            PurePosixPath("404.html"): self.env.get_template(not_found.template)
             .render(
-                page={"path": "404.html", "title": "404", "description": "", "alternates": {}},
+                page=not_found,
                 base=root,
                 absolute=_absolute(self.base_url, root),
                 **self.common,

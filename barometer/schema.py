@@ -57,7 +57,10 @@ class TableSchema:
         if check_key and self.key:
             dup = df.duplicated(list(self.key))
             if dup.any():
-                first = df.loc[dup, list(self.key)].iloc[0].tolist()
+                first = [
+                    v.item() if hasattr(v, "item") else v
+                    for v in df.loc[dup, list(self.key)].iloc[0].tolist()
+                ]
                 raise BuildError(f"table {self.name}: key {self.key} is not unique, e.g. {first}")
         order = self.sort if self.sort is not None else self.key
         if check_sort and order and len(df) > 1:

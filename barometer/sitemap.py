@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from barometer.pages import SiteModel
+from barometer.pages.types import SiteModel
 from barometer.urls import absolute, is_absolute
 
 
@@ -15,8 +15,8 @@ def sitemap_xml(site: SiteModel, base_url: str) -> str:
     ]
     for lang in sorted(site.pages):
         for page in site.pages[lang]:
-            lines.append(f"<url><loc>{escape(absolute(base_url, page['path']))}</loc>")
-            for alt, path in sorted(page["alternates"].items()):
+            lines.append(f"<url><loc>{escape(absolute(base_url, page.path))}</loc>")
+            for alt, path in sorted(page.alternates.items()):
                 lines.append(
                     f'<xhtml:link rel="alternate" hreflang="{alt}" href={quoteattr(absolute(base_url, path))}/>'
                 )

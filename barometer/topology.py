@@ -78,7 +78,9 @@ def build_topology(geoms: dict[str, shapely.Geometry], entities: pd.DataFrame) -
     topo = topojson.Topology(
         {"type": "FeatureCollection", "features": features}, prequantize=QUANTIZATION
     )
-    doc = json.loads(topo.to_json())
+    text = topo.to_json()
+    assert text is not None, "topojson returns the document when no file is given"
+    doc = json.loads(text)
     (collection,) = doc["objects"].values()
     objects: dict[str, dict] = {
         layer: {"type": "GeometryCollection", "geometries": []} for layer in LAYERS

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from barometer.i18n import MEASURE_SLUGS, entity_name, short_name, slugify
-from barometer.vocabulary import COUNTRY, COUNTRY_SLUG, LEVEL_WORDS, PAGE_SLUGS
+from barometer.i18n import entity_name, short_name, slugify
+from barometer.vocabulary import COUNTRY, COUNTRY_SLUG, LEVEL_WORDS, PAGE_SLUGS, Measure
 
 
 def home(lang: str) -> str:
@@ -34,8 +34,8 @@ def former(code: str, name: str, lang: str) -> str:
     return f"{lang}/{LEVEL_WORDS['municipality'][lang]}/{code}-{slugify(name)}/"
 
 
-def measure(m: str, lang: str) -> str:
-    return f"{lang}/{MEASURE_SLUGS[m][lang]}/"
+def measure(m: Measure, lang: str) -> str:
+    return f"{lang}/{m.slug[lang]}/"
 
 
 def page(name: str, lang: str) -> str:

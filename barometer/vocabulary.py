@@ -112,6 +112,8 @@ class Measure:
     """Language → paragraphs that define the measure."""
     subset_of: str | None = None
     """Code of the measure this one is a subset of (gpmi and spi: ris), or None."""
+    headline: bool = False
+    """The measure of the headlines (home page, preview images, neighbours, income scatter)."""
 
 
 # --- URL words ---------------------------------------------------------------------------------
@@ -141,3 +143,65 @@ PAGE_SLUGS = {
     "notes": {"nl": "analyses", "fr": "analyses", "de": "analysen", "en": "notes"},
     "search": {"nl": "zoeken", "fr": "recherche", "de": "suche", "en": "search"},
 }
+
+
+# --- chart keys --------------------------------------------------------------------------------
+
+ChartKind = Literal["evo", "map", "locator", "scatter", "published"]
+CHART_KINDS: tuple[ChartKind, ...] = ("evo", "map", "locator", "scatter", "published")
+OVERVIEW = "regions"
+"""The ``area`` of the evolution chart of Belgium and its regions (a measure page's chart)."""
+
+
+@dataclass(frozen=True, order=True)
+class ChartKey:
+    """Which chart: a typed value instead of a string protocol.
+
+    ``kind`` says what is drawn; ``area`` is an area code (evolution: the area and its larger
+    areas; locator: the area), ``OVERVIEW`` (Belgium and its regions), a map layer
+    (``municipalities``, ``regions``, …) or a scatter (``income``, ``growth``); ``measure`` the
+    measure code; ``lang`` is set for the maps whose areas link to pages of one language.
+    :attr:`slug` is the key as text: file names, ``data-chart`` attributes and the
+    ``[[chart …]]`` directive of notes.
+    """
+
+    kind: ChartKind
+    area: str = ""
+    measure: str = ""
+    lang: str = ""
+
+    @property
+    def slug(self) -> str:
+        parts = {
+            "evo": (self.area, self.measure),
+            "map": (self.area, self.measure, self.lang),
+            "locator": (self.area,),
+            "scatter": (self.area, self.measure),
+            "published": (self.measure,),
+        }[self.kind]
+        return "-".join((self.kind, *(p for p in parts if p)))
+
+    @property
+    def interactive(self) -> bool:
+        """Whether the browser re-renders it with tooltips (its spec is published as JSON): the
+        overview line charts and the maps of every municipality."""
+        return (self.kind == "evo" and self.area == OVERVIEW) or (
+            self.kind == "map" and self.area == "municipalities" and not self.lang
+        )
+
+    @classmethod
+    def parse(cls, text: str) -> ChartKey | None:
+        """The key a slug names (``evo-regions-ris``, ``published-ris``, …), or None."""
+        kind, _, rest = text.partition("-")
+        parts = rest.split("-") if rest else []
+        if kind == "evo" and len(parts) == 2:
+            return cls("evo", parts[0], parts[1])
+        if kind == "map" and len(parts) in (2, 3):
+            return cls("map", parts[0], parts[1], parts[2] if len(parts) == 3 else "")
+        if kind == "locator" and len(parts) == 1:
+            return cls("locator", parts[0])
+        if kind == "scatter" and len(parts) == 2:
+            return cls("scatter", parts[0], parts[1])
+        if kind == "published" and len(parts) == 1:
+            return cls("published", measure=parts[0])
+        return None

@@ -1,4 +1,10 @@
-"""Shared fixtures: the real snapshot (../shared/data) and small data directories for bad input."""
+"""Shared fixtures: the fast fixture's site, the real snapshot (../shared/data), small data
+directories for bad input.
+
+Two tiers: every test that reads the full snapshot (through the ``snapshot``, ``canon``,
+``built_site`` … fixtures) is marked ``slow`` here, automatically; ``make test-fast`` runs the
+rest (``-m "not slow"``): the unit tests and the fast fixture's whole site (tests/fixture.py).
+"""
 
 from __future__ import annotations
 
@@ -12,9 +18,29 @@ import pytest
 from barometer import paths
 from barometer.canonical import Canonical, parse_inputs
 from barometer.config import Config
+from barometer.model import Model
+from barometer.pages.builder import PageBuilder
+from barometer.pages.inputs import PageInputs
 from barometer.sources.registry import resolve
 
 SHARED = paths.SHARED_DATA
+
+SNAPSHOT_FIXTURES = {"snapshot", "canon", "built_site", "small_extract", "small_data", "site_cache"}
+"""Fixtures that read the full snapshot: a test that uses one (even indirectly) is ``slow``."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite tests/golden/site from the fast fixture's site (review the diff).",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if SNAPSHOT_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 def _require_snapshot() -> Path:
@@ -109,7 +135,7 @@ def site_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class SharedBuild:
     """What the site tests get: the built site and the model it was made from."""
 
-    def __init__(self, model) -> None:  # noqa: ANN001 - pipeline.Model
+    def __init__(self, model: Model) -> None:
         self.model = model
 
 
@@ -125,6 +151,8 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, snapshot: Path, site_ca
     from barometer import pipeline
     from barometer.canonical import load_canonical
     from barometer.log import setup
+    from barometer.model import gather
+    from barometer.notes import load_notes
 
     root = _shared_dir(tmp_path_factory, "built")
     setup()
@@ -146,15 +174,70 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, snapshot: Path, site_ca
             fcntl.flock(lock, fcntl.LOCK_UN)
     # the model the site was made from (the build keeps no tables once its files are made):
     # recomputed from the cached canonical tables in seconds
-    model = pipeline.gather(load_canonical(cfg), pipeline.load_notes(cfg.content_dir))
+    model = gather(load_canonical(cfg), load_notes(cfg.content_dir))
     return root / "site", SharedBuild(model)
 
 
 @pytest.fixture(scope="session")
-def page_builder(built_site):
-    """A page builder (English) over the built site's model: page models and chart specs."""
-    from barometer.i18n import load_lang
-    from barometer.pages import PageBuilder, build_lookups
+def page_inputs(built_site) -> PageInputs:
+    """The page stage's inputs (lookups, scatters, chart specs, notes) for the built site's model."""
+    from barometer.pages.chartspecs import chart_specs
+    from barometer.pages.lookups import build_lookups
+    from barometer.pages.scatters import scatter_model
 
     model = built_site[1].model
-    return PageBuilder(build_lookups(model), load_lang("en"), model, {})
+    lookups = build_lookups(model)
+    scatter = scatter_model(lookups)
+    return PageInputs(
+        lookups=lookups,
+        charts=chart_specs(lookups, model.canon.topology, scatter),
+        scatter=scatter,
+        notes=model.notes,
+    )
+
+
+@pytest.fixture(scope="session")
+def page_builder(page_inputs: PageInputs) -> PageBuilder:
+    """A page builder (English) over the built site's model."""
+    from barometer.i18n import load_lang
+
+    return PageBuilder(page_inputs, load_lang("en"))
+
+
+class FastSite:
+    """The fast fixture's inputs and the site built from them (tests/fixture.py)."""
+
+    def __init__(self, cfg: Config) -> None:
+        self.cfg = cfg
+        self.root = cfg.site_dir
+
+    def page(self, path: str) -> str:
+        return (self.root / path / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def fast_site(tmp_path_factory: pytest.TempPathFactory) -> FastSite:
+    """The whole site of the small fixture, built once per test run (shared by the xdist
+    workers through the file system, like ``built_site``)."""
+    import fcntl
+
+    from barometer import pipeline
+    from barometer.log import setup
+    from tests import fixture
+
+    root = _shared_dir(tmp_path_factory, "fast")
+    with open(root / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            cfg = fixture.write(root / "inputs") if not (root / "done").is_file() else None
+            if cfg is not None:
+                setup()
+                report = pipeline.build(cfg)
+                stages = json.dumps(list(report.timings))
+                (root / "inputs" / "report.json").write_text(stages, encoding="utf-8")
+                (root / "done").write_text("ok", encoding="utf-8")
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    from tests.fixture import config
+
+    return FastSite(config(root / "inputs"))

@@ -10,8 +10,8 @@ import re
 import numpy as np
 import pytest
 
-from barometer import charts, compare, explore, scatter
-from barometer.pages import MEASURES
+from barometer import charts, compare, scatter
+from barometer.pages.compare import COMPARE_MAX, compare_link
 
 pytestmark = pytest.mark.xdist_group("site")
 
@@ -29,33 +29,33 @@ def test_least_squares_and_r_match_numpy():
         scatter.least_squares([1.0, 2.0], [1.0, 2.0])
 
 
-def test_scatter_uses_the_latest_common_year_and_every_municipality(page_builder, canon):
-    sm = explore.scatter_model(page_builder)
+def test_scatter_uses_the_latest_common_year_and_every_municipality(page_inputs, canon):
+    sm = page_inputs.scatter
     assert sm.year == int(canon.income.year.max()) == 2020
     # every municipality with income and a rate is a dot; Herstappe has no figures of its own
     assert sm.rate.fit.n == 564
-    codes = {r["code"] for r in sm.rows}
+    codes = {r.code for r in sm.rows}
     inc = canon.income[canon.income.year == 2020].set_index("code").average_per_declaration
     for r in sm.rows[:50]:
-        assert r["income"] == pytest.approx(inc[r["code"]])
+        assert r.income == pytest.approx(inc[r.code])
     assert "44021" in codes and "21004" in codes
     # richer municipalities have fewer beneficiaries (real fiscal data, synthetic counts calibrated)
     assert sm.rate.fit.r < -0.3
 
 
-def test_dot_positions_are_where_vega_draws_them(page_builder):
+def test_dot_positions_are_where_vega_draws_them(page_inputs):
     """The ring on a municipality's page sits exactly on its dot in the rendered SVG."""
     import vl_convert as vlc
 
-    sm = explore.scatter_model(page_builder)
-    svg = vlc.vegalite_to_svg(page_builder.specs[sm.rate.key])
+    sm = page_inputs.scatter
+    svg = vlc.vegalite_to_svg(page_inputs.charts.specs[sm.rate.key])
     drawn = [
         tuple(float(v) for v in m.split(","))
         for m in re.findall(r'<path transform="translate\(([^)]*)\)" d="M[^"]*A', svg)
     ]
     pad = charts.SCATTER_PADDING
     drawn = [(x + pad["left"], y + pad["top"]) for x, y in drawn]
-    expected = [sm.rate.positions[r["code"]] for r in sm.rows if r["code"] in sm.rate.positions]
+    expected = [sm.rate.positions[r.code] for r in sm.rows if r.code in sm.rate.positions]
     assert len(drawn) == len(expected) == 564
     for (dx, dy), (ex, ey) in zip(drawn, expected, strict=True):
         assert dx == pytest.approx(ex, abs=0.01) and dy == pytest.approx(ey, abs=0.01)
@@ -101,15 +101,16 @@ def test_compare_data_decodes_to_the_published_indicators(built_site, page_build
     assert checked > 500_000
 
 
-def test_compare_data_is_compact_and_covers_every_area(built_site):
+def test_compare_data_is_compact_and_covers_every_area(built_site, page_inputs):
     site = built_site[0]
-    parts = [site / compare.INDEX, *(site / compare.series_file(m) for m in MEASURES)]
+    measures = [m.code for m in page_inputs.lookups.measures]
+    parts = [site / compare.INDEX, *(site / compare.series_file(m) for m in measures)]
     assert sum(len(gzip.compress(p.read_bytes(), 9)) for p in parts) < 1_500_000
     # the first view loads the index and one measure: a quarter of it or less
     first = parts[0].stat().st_size + parts[1].stat().st_size
     assert first < 0.3 * sum(p.stat().st_size for p in parts)
     doc = json.loads(parts[0].read_bytes())
-    assert doc["measures"] == list(MEASURES)
+    assert doc["measures"] == measures == ["ris", "eris", "gpmi", "spi"]
     assert len(doc["entities"]) == 621  # every area but Herstappe (no figures of its own)
     assert {e[1] for e in doc["entities"]} == {
         "country",
@@ -121,8 +122,8 @@ def test_compare_data_is_compact_and_covers_every_area(built_site):
 
 
 def test_compare_links_prefill_parents_and_neighbours(page_builder):
-    link = explore.compare_link(page_builder, "44021")
+    link = compare_link(page_builder, "44021")
     assert link.startswith("en/compare/?e=44021,44000,40000,02000,01000,")
     codes = link.split("e=")[1].split("&")[0].split(",")
-    assert len(codes) == explore.COMPARE_MAX and len(set(codes)) == len(codes)
+    assert len(codes) == COMPARE_MAX and len(set(codes)) == len(codes)
     assert set(codes[5:]) <= set(page_builder.lk.neighbours["44021"])

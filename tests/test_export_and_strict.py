@@ -9,7 +9,6 @@ from barometer import pipeline
 from barometer.errors import BuildError
 from barometer.export import neutralise, to_csv_bytes
 from barometer.log import setup
-from tests.conftest import snapshot_config
 
 
 def test_csv_neutralises_formulas_and_writes_empty_for_missing():
@@ -85,49 +84,32 @@ def test_export_refuses_an_unknown_extension(tmp_path):
     assert r.exit_code == 2 and "expected a path ending in .csv or .parquet" in r.output
 
 
-def test_strict_build_fails_before_writing_when_reconciliation_is_off(tmp_path, canon, monkeypatch):
-    totals = canon.published_totals.copy()
-    row = (
-        (totals.code == "01000")
-        & (totals.period == "2017")
-        & (totals.period_type == "annual_average_of_monthly_counts")
-    )
-    totals.loc[row, "persons"] = totals.loc[row, "persons"] * 1.05
+def test_strict_build_stops_on_a_reconciliation_gap_even_from_the_cache(tmp_path, capsys):
+    """A published total 5 % off: ``--strict`` stops before writing anything; the same build
+    without it publishes (with its warning); a strict rebuild that takes the products from the
+    cache — without reading the inputs — replays the warning and stops too."""
     from dataclasses import replace
 
-    bad = replace(canon, published_totals=totals)
-    monkeypatch.setattr(pipeline, "load_canonical", lambda cfg: bad)
-    site = tmp_path / "site"
+    from tests import fixture
+
+    cfg = fixture.write(tmp_path, published_factor=1.05)
+    site = cfg.site_dir
     site.mkdir()
     (site / "old.html").write_text("previous site")
-    cfg = replace(snapshot_config(tmp=tmp_path), strict=True, site_dir=site)
     setup()
     with pytest.raises(BuildError, match="strict"):
-        pipeline.build(cfg)
+        pipeline.build(replace(cfg, strict=True))
     assert [p.name for p in site.iterdir()] == ["old.html"]
-    # without --strict the same build writes (products, pages and search stubbed: the gate is
-    # what is tested here)
-    setup()  # a fresh warning counter
-    from barometer import search
-    from barometer.pages import SiteModel
-
-    empty = SiteModel(pages={}, specs={}, redirects={})
-    monkeypatch.setattr(
-        pipeline,
-        "make_products",
-        lambda model, cfg, root, report: pipeline.Products(empty, {}, {}, [], root=root),
-    )
-    monkeypatch.setattr(
-        pipeline, "render_html", lambda made, cfg, staging, docs: staging.add("index.html", b"new")
-    )
-    (tmp_path / "no-index").mkdir()
-    monkeypatch.setattr(search, "search_bundle", lambda docs, digests, cache: tmp_path / "no-index")
-    pipeline.build(replace(cfg, strict=False))
-    assert (site / "index.html").read_bytes() == b"new" and not (site / "old.html").exists()
-    # those products were cached with their warning: a strict build that takes them from the
-    # cache (the inputs are not even read) replays it and fails before writing
-    monkeypatch.setattr(pipeline, "load_canonical", lambda cfg: pytest.fail("not from the cache"))
+    assert not list(tmp_path.glob(".site-*")) and not list(tmp_path.glob(".barometer-*"))
     setup()
+    pipeline.build(cfg)
+    assert (site / "nl/index.html").is_file() and not (site / "old.html").exists()
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    capsys.readouterr()
+    setup()  # logs to the (captured) standard error
     with pytest.raises(BuildError, match="strict"):
-        pipeline.build(cfg)
-    assert (site / "index.html").read_bytes() == b"new"
+        pipeline.build(replace(cfg, strict=True))
+    log = capsys.readouterr().err
+    assert "from the cache" in log and "inputs parsed" not in log
+    assert "reconciliation: België/Belgique 2024" in log
+    assert {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()} == before

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import replace
 
 import pytest
 
-from barometer import page_types
 from barometer.i18n import load_lang
-from barometer.pages import PageBuilder, SiteModel, build_lookups
+from barometer.pages import navigation
+from barometer.pages.builder import PageBuilder
+from barometer.pages.entity import entity_page
+from barometer.pages.types import SiteModel
 from barometer.render import render_site
 from barometer.vocabulary import LANGS
 
@@ -18,17 +21,16 @@ pytestmark = pytest.mark.xdist_group("site")
 PAYLOAD = '<script>alert(1)</script>" onmouseover="alert(2)'
 
 
-def test_a_hostile_municipality_name_is_escaped_everywhere(built_site):
-    model = built_site[1].model
-    lk = build_lookups(model)
-    for key in ("name_nl", "name_fr", "name_de"):
-        lk.entities["44021"][key] = PAYLOAD
-    b = PageBuilder(lk, load_lang("nl"), model, {})
-    pages = [page_types.entity_page(b, "44021"), page_types.entity_page(b, "44000")]
+def test_a_hostile_municipality_name_is_escaped_everywhere(page_inputs):
+    lk = page_inputs.lookups
+    hostile = {**lk.entities["44021"], **dict.fromkeys(("name_nl", "name_fr", "name_de"), PAYLOAD)}
+    inputs = replace(page_inputs, lookups=replace(lk, entities={**lk.entities, "44021": hostile}))
+    b = PageBuilder(inputs, load_lang("nl"))
+    pages = (entity_page(b, "44021"), entity_page(b, "44000"))
     site = SiteModel(
-        pages={lang: pages if lang == "nl" else [] for lang in LANGS},
-        specs=b.specs,
-        redirects={lang: [] for lang in LANGS},
+        pages={lang: pages if lang == "nl" else () for lang in LANGS},
+        redirects=dict.fromkeys(LANGS, ()),
+        nav={lang: navigation(PageBuilder(inputs, load_lang(lang))) for lang in LANGS},
     )
     files = render_site(
         site,

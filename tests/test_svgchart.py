@@ -7,7 +7,9 @@ import re
 import pytest
 
 from barometer import charts, svgchart
-from barometer.explore import published_chart
+from barometer.chartrender import minify_svg
+from barometer.pages.chartspecs import evolution_spec
+from barometer.vocabulary import ChartKey
 
 pytestmark = pytest.mark.xdist_group("site")
 
@@ -51,21 +53,19 @@ def _gappy_municipality(lk) -> str:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("which", ["gent", "home", "gaps", "published"])
-def test_line_charts_match_vega(page_builder, which):
+def test_line_charts_match_vega(page_inputs, which):
     import vl_convert as vlc
 
-    b = page_builder
+    lk = page_inputs.lookups
     if which == "published":
-        spec = b.specs[published_chart(b)]
+        spec = page_inputs.charts.specs[ChartKey("published", measure="ris")]
     else:
         codes = {
-            "gent": ["44021", "44000", "40000", "02000", "01000"],
-            "home": ["01000", "02000", "03000", "04000"],
-            "gaps": [_gappy_municipality(b.lk), "01000"],
+            "gent": ("44021", "44000", "40000", "02000", "01000"),
+            "home": ("01000", "02000", "03000", "04000"),
+            "gaps": (_gappy_municipality(lk), "01000"),
         }[which]
-        key = f"test-{which}"
-        b.evolution_figure(codes, "ris", key)
-        spec = b.specs[key]
+        spec = evolution_spec(lk, codes, "ris")
     native = svgchart.native(spec)
     vega = vlc.vegalite_to_svg(spec)
 
@@ -127,7 +127,7 @@ def test_locators_put_the_area_where_vega_does(canon, code, layer):
             ]
         )
     assert boxes[0] == pytest.approx(boxes[1], abs=0.01)
-    assert len(native) < len(charts.minify_svg(vega))  # thinned to half a pixel
+    assert len(native) < len(minify_svg(vega))  # thinned to half a pixel
 
 
 @pytest.mark.parametrize("layer", ["municipalities", "provinces"])

@@ -19,6 +19,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -92,8 +93,8 @@ def read_meta(path: Path) -> ExtractMeta:
         raise DataError(Problem(name, 1, "-", "a JSON object", type(doc).__name__))
     problems: list[Problem] = []
 
-    def need(key: str, kind: type, pattern: re.Pattern[str] | None = None) -> object:
-        value = doc.get(key)
+    def need(key: str, kind: type, pattern: re.Pattern[str] | None = None) -> Any:
+        value: Any = doc.get(key)
         line = _line_of(text, key)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             problems.append(
@@ -106,7 +107,7 @@ def read_meta(path: Path) -> ExtractMeta:
                 )
             )
             return None
-        if pattern is not None and not pattern.fullmatch(value):
+        if pattern is not None and not pattern.fullmatch(str(value)):
             problems.append(
                 Problem(name, line, key, f"a value like {pattern.pattern}", repr(value))
             )
@@ -176,8 +177,8 @@ def read_meta(path: Path) -> ExtractMeta:
         extract_date=str(extract_date),
         first_month=str(first),
         last_month=str(last),
-        measures={k: dict(v) for k, v in measures.items()},  # type: ignore[union-attr]
-        stable_after_months={k: int(stable[k]) for k in measures},  # type: ignore[index, union-attr]
+        measures={k: dict(v) for k, v in measures.items()},
+        stable_after_months={k: int(stable[k]) for k in measures},
     )
 
 

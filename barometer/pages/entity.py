@@ -1,0 +1,181 @@
+"""The page of an area: Belgium, a region, province, arrondissement or municipality."""
+
+from __future__ import annotations
+
+from barometer import charts, urls
+from barometer.pages.builder import PageBuilder, alternates, nan
+from barometer.pages.compare import compare_link
+from barometer.pages.figures import breakdown, comparison, key_figures, line_figure
+from barometer.pages.types import (
+    AreaCount,
+    ChildRate,
+    EntityMeasure,
+    EntityPage,
+    EntityScatter,
+    LegendItem,
+    Ranks,
+)
+from barometer.vocabulary import (
+    COUNTRY,
+    HERSTAPPE,
+    LEVEL_LABELS,
+    RANKED_LEVELS,
+    REGIONS,
+    ChartKey,
+)
+
+
+def entity_page(b: PageBuilder, code: str) -> EntityPage:
+    _ = b._
+    lk = b.lk
+    ent = lk.entities[code]
+    parents = lk.chain(code)
+    parent = ent["parent"] or None
+    measures = []
+    for m in lk.measures:
+        measures.append(
+            EntityMeasure(
+                id=m.code,
+                label=b.measure_name(m),
+                url=b.measure_url(m),
+                figures=key_figures(b, code, m.code),
+                comparison=comparison(b, parents, m.code),
+                evolution=line_figure(b, ChartKey("evo", code, m.code)),
+                breakdown=breakdown(b, code, parent, m.code) if code != HERSTAPPE else (),
+                parent_name=b.name(parent) if parent else "",
+                ranks=_ranks(b, code, m.code),
+            )
+        )
+    headline = lk.headline.code
+
+    def side(codes: list[str]) -> tuple[AreaCount, ...]:
+        rows = []
+        for c in codes:
+            rate, _f = b.value(c, headline, "per_1000")
+            cnt, _f = b.value(c, headline, "count")
+            rows.append(
+                AreaCount(
+                    name=b.name(c), url=b.url(c), code=c, count=b.count(cnt), per_1000=b.rate(rate)
+                )
+            )
+        return tuple(rows)
+
+    merger = None
+    if ent["predecessors"]:
+        names = [
+            lk.entities.get(p, {}).get(f"name_{b.lang if b.lang != 'en' else 'nl'}")
+            or former_name(b, p)
+            for p in ent["predecessors"].split("|")
+        ]
+        merger = _(
+            "Formed on {date} from {names}. Its earlier figures are the sums of these municipalities, month by month."
+        ).format(date=b.t.date(ent["formed"]), names=", ".join(names))
+    children = sorted(lk.children.get(code, []), key=lambda c: b.name(c).casefold())
+    name = b.name(code)
+    return EntityPage(
+        path=b.url(code),
+        alternates=alternates(lambda lang: urls.entity(ent, lang)),
+        title=name,
+        description=_(
+            "{name}: beneficiaries of the integration income and related aid, per 1000 inhabitants, evolution and profile."
+        ).format(name=name),
+        code=code,
+        name=name,
+        level=ent["level"],
+        level_label=_(LEVEL_LABELS[ent["level"]]),
+        other_names=tuple(sorted({ent["name_nl"], ent["name_fr"], ent["name_de"]} - {name})),
+        breadcrumbs=tuple(b.link(c) for c in reversed(parents[1:])),
+        measures=tuple(measures),
+        side_month=b.t.month(lk.last_month[headline]),
+        neighbours=side(lk.neighbours.get(code, [])),
+        peers=side(lk.peers.get(code, [])),
+        children=tuple(
+            ChildRate(
+                name=b.name(c),
+                url=b.url(c),
+                code=c,
+                per_1000=b.rate(b.value(c, headline, "per_1000")[0]),
+            )
+            for c in children
+        ),
+        children_label=_(LEVEL_LABELS[lk.entities[children[0]]["level"]]) if children else "",
+        locator=ChartKey("locator", code).slug if code != COUNTRY else None,
+        merger=merger,
+        herstappe=code == HERSTAPPE,
+        csv=urls.entity_csv(code),
+        og_image=f"og/{code}.png",
+        searchable=True,
+        scatter=entity_scatter(b, code),
+        compare_url=compare_link(b, code),
+    )
+
+
+def _ranks(b: PageBuilder, code: str, measure: str) -> Ranks | None:
+    ent = b.lk.entities[code]
+    level = ent["level"]
+    if level not in RANKED_LEVELS:
+        return None
+    rr, _f = b.value(code, measure, "rank_region")
+    rc, _f = b.value(code, measure, "rank_country")
+    if nan(rr):
+        return None
+    return Ranks(
+        region=b._("{rank} of {n} in {where}").format(
+            rank=int(rr),
+            n=b.lk.ranked_count.get((measure, level, ent["region"]), 0),
+            where=b.name(ent["region"]),
+        ),
+        country=b._("{rank} of {n} in Belgium").format(
+            rank=int(rc), n=b.lk.ranked_count.get((measure, level, COUNTRY), 0)
+        ),
+    )
+
+
+def former_record_name(b: PageBuilder, f: dict) -> str:
+    """A former municipality's name in the page's language (English: its Dutch REFNIS name)."""
+    return str(f["name_nl"] if b.lang in ("nl", "en") else f[f"name_{b.lang}"])
+
+
+def former_name(b: PageBuilder, code: str) -> str:
+    return next((former_record_name(b, f) for f in b.lk.former if f["code"] == code), code)
+
+
+def region_legend(b: PageBuilder) -> tuple[LegendItem, ...]:
+    """The regions' colours in the scatters."""
+    return tuple(
+        LegendItem(name=b.name(r), colour=charts.REGION_COLOURS[i], main=False)
+        for i, r in enumerate(REGIONS)
+    )
+
+
+def entity_scatter(b: PageBuilder, code: str) -> EntityScatter | None:
+    """The municipality's own dot on the pre-rendered income scatter (works without JavaScript)."""
+    sm = b.inputs.scatter
+    if sm is None or b.lk.entities[code]["level"] != "municipality":
+        return None
+    pos = sm.rate.positions.get(code)
+    if pos is None:
+        return None
+    row = next(r for r in sm.rows if r.code == code)
+    w, h = sm.rate.size
+    left = pos[0] < w * 0.7
+    return EntityScatter(
+        image=f"charts/{sm.rate.key.slug}.{b.lang}.svg",
+        width=w,
+        height=h,
+        x=f"{pos[0]:.1f}",
+        y=f"{pos[1]:.1f}",
+        anchor="start" if left else "end",
+        label_dx=f"{pos[0] + 12:.1f}" if left else f"{pos[0] - 12:.1f}",
+        year=str(sm.year),
+        summary=b._(
+            "{name} on the scatter of all municipalities: {income} € average net taxable income per declaration and {rate} integration income beneficiaries per 1000 inhabitants in {year}."
+        ).format(
+            name=b.name(code),
+            income=b.count(row.income),
+            rate=b.rate(row.rate),
+            year=sm.year,
+        ),
+        url=urls.page("scatter", b.lang),
+        legend=region_legend(b),
+    )

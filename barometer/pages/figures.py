@@ -1,0 +1,203 @@
+"""Parts that several page types show: key figures, comparison tables, line charts, maps and
+breakdowns — each a page-model part in one language, from the lookups and the chart set."""
+
+from __future__ import annotations
+
+import math
+
+from barometer import charts
+from barometer.pages.builder import PageBuilder, nan
+from barometer.pages.chartspecs import LEVEL_MAPS
+from barometer.pages.types import (
+    AreaRate,
+    BreakdownGroup,
+    BreakdownRow,
+    ClassItem,
+    ComparisonRow,
+    KeyFigures,
+    LegendItem,
+    LineFigure,
+    MapFigure,
+)
+from barometer.vocabulary import (
+    CATEGORY_LABELS,
+    GROUP_CATEGORIES,
+    GROUP_LABELS,
+    HERSTAPPE,
+    LAYERS,
+    LEVEL_LABELS,
+    ChartKey,
+)
+
+
+def key_figures(b: PageBuilder, code: str, measure: str) -> KeyFigures:
+    count, cflag = b.value(code, measure, "count")
+    rate, rflag = b.value(code, measure, "per_1000")
+    yoy, _yflag = b.value(code, measure, "yoy_change")
+    growth, _g = b.value(code, measure, "growth_12m")
+    return KeyFigures(
+        month=b.t.month(b.lk.last_month[measure]),
+        count=b.count(count),
+        per_1000=b.rate(rate),
+        yoy="–" if nan(yoy) else b.t.percent(yoy, 1, signed=True),
+        yoy_direction="none"
+        if nan(yoy)
+        else ("up" if yoy > 0.0005 else "down" if yoy < -0.0005 else "flat"),
+        growth=None if nan(growth) else b.t.percent(growth, 2, signed=True),
+        notes="; ".join(n for n in (b.flag_note(cflag), b.flag_note(rflag)) if n),
+    )
+
+
+def comparison(b: PageBuilder, codes: list[str], measure: str) -> tuple[ComparisonRow, ...]:
+    """The area (first) next to its larger areas, in the latest month."""
+    rows = []
+    for i, c in enumerate(codes):
+        count, _f = b.value(c, measure, "count")
+        rate, rflag = b.value(c, measure, "per_1000")
+        yoy, _y = b.value(c, measure, "yoy_change")
+        rows.append(
+            ComparisonRow(
+                name=b.name(c),
+                url=b.url(c),
+                code=c,
+                level=b._(LEVEL_LABELS[b.lk.entities[c]["level"]]),
+                count=b.count(count),
+                per_1000=b.rate(rate),
+                yoy="–" if nan(yoy) else b.t.percent(yoy, 1, signed=True),
+                note=b.flag_note(rflag),
+                current=i == 0,
+            )
+        )
+    return tuple(rows)
+
+
+def line_figure(b: PageBuilder, key: ChartKey, spec: str | None = None) -> LineFigure | None:
+    """A monthly per-1000 line chart of the chart set, its legend, summary and table.
+
+    The table gives the yearly figures of the same lines (annual averages divided by the
+    population), so that it stays readable and light. None when the chart does not exist (an
+    area without figures of its own, such as Herstappe).
+    """
+    if key not in b.inputs.charts:
+        return None
+    codes = b.inputs.charts.lines[key]
+    first = b.lk.monthly[(codes[0], key.measure)]
+    valid = [(p, v) for p, v in zip(first.periods, first.per_1000, strict=True) if not nan(v)]
+    summary = ""
+    if valid:
+        (p0, v0), (p1, v1) = valid[0], valid[-1]
+        summary = b._("{name}: {v1} per 1000 inhabitants in {m1}, against {v0} in {m0}.").format(
+            name=b.name(codes[0]),
+            v1=b.rate(v1),
+            m1=b.t.month(p1),
+            v0=b.rate(v0),
+            m0=b.t.month(p0),
+        )
+    columns, rows = year_table(b, codes, key.measure)
+    return LineFigure(
+        key=key.slug,
+        summary=summary,
+        legend=line_legend(b, codes),
+        columns=columns,
+        rows=rows,
+        spec=spec,
+    )
+
+
+def line_legend(b: PageBuilder, codes: tuple[str, ...]) -> tuple[LegendItem, ...]:
+    return tuple(
+        LegendItem(name=b.name(c), colour=charts.LINE_COLOURS[i], main=i == 0)
+        for i, c in enumerate(codes)
+    )
+
+
+def year_table(
+    b: PageBuilder, codes: tuple[str, ...], measure: str
+) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """Columns (the areas' names) and rows (newest year first: year, then each area's rate)."""
+    years = [b.lk.yearly.get((c, measure)) for c in codes]
+    lookup = [dict(zip(y.periods, y.per_1000, strict=True)) if y is not None else {} for y in years]
+    first = years[0]
+    rows = (
+        tuple((p, *(b.rate(d.get(p, math.nan)) for d in lookup)) for p in reversed(first.periods))
+        if first
+        else ()
+    )
+    return tuple(b.name(c) for c in codes), rows
+
+
+def class_legend(b: PageBuilder, breaks: tuple[float, ...]) -> tuple[ClassItem, ...]:
+    items = [
+        ClassItem(colour=charts.CLASS_COLOURS[i], label=f"{b.rate(lo)} – {b.rate(hi)}")
+        for i, (lo, hi) in enumerate(zip(breaks, breaks[1:], strict=False))
+    ]
+    return (*items, ClassItem(colour=charts.NO_DATA, label=b._("no data")))
+
+
+def map_rows(b: PageBuilder, measure: str, level: str) -> tuple[AreaRate, ...]:
+    """The data table of a map: every area of the level, by name, with its rate."""
+    codes = [c for c in b.lk.codes(level) if c != HERSTAPPE]
+    return tuple(
+        AreaRate(name=b.name(c), per_1000=b.rate(b.value(c, measure, "per_1000")[0]))
+        for c in sorted(codes, key=lambda c: b.name(c).casefold())
+    )
+
+
+def municipality_map(b: PageBuilder, measure: str) -> MapFigure:
+    key = ChartKey("map", LAYERS["municipality"], measure)
+    return MapFigure(
+        key=key.slug,
+        spec=f"charts/{key.slug}.json",
+        legend=class_legend(b, b.inputs.charts.breaks[key]),
+        rows=map_rows(b, measure, "municipality"),
+        summary=b._(
+            "Beneficiaries per 1000 inhabitants in every municipality, {month}; five classes with equal numbers of municipalities."
+        ).format(month=b.t.month(b.lk.last_month[measure])),
+    )
+
+
+def level_maps(b: PageBuilder, measure: str) -> tuple[MapFigure, ...]:
+    """Regions, provinces and arrondissements side by side; every area links to its page."""
+    out = []
+    for level in LEVEL_MAPS:
+        key = ChartKey("map", LAYERS[level], measure, b.lang)
+        label = b._(LEVEL_LABELS[level])
+        out.append(
+            MapFigure(
+                key=key.slug,
+                level=label,
+                legend=class_legend(b, b.inputs.charts.breaks[key]),
+                rows=map_rows(b, measure, level),
+                summary=b._(
+                    "{level}: beneficiaries per 1000 inhabitants, {month}; five classes with equal numbers of areas; each area links to its page."
+                ).format(level=label, month=b.t.month(b.lk.last_month[measure])),
+            )
+        )
+    return tuple(out)
+
+
+def breakdown(
+    b: PageBuilder, code: str, parent: str | None, measure: str
+) -> tuple[BreakdownGroup, ...]:
+    """Every breakdown group of the latest month, with the parent's shares beside."""
+    out = []
+    for dim, cats in GROUP_CATEGORIES.items():
+        rows = []
+        for cat in cats:
+            count, flag = b.value(code, measure, "count", dim, cat)
+            share, _f = b.value(code, measure, "share", dim, cat)
+            pshare = b.value(parent, measure, "share", dim, cat)[0] if parent else math.nan
+            suppressed = "suppressed" in flag
+            rows.append(
+                BreakdownRow(
+                    label=b._(CATEGORY_LABELS[cat]),
+                    count="< 5" if suppressed else b.count(count),
+                    share="–" if nan(share) else b.t.percent(share, 0),
+                    share_pct=0 if nan(share) else round(100 * share),
+                    parent_share="–" if nan(pshare) else b.t.percent(pshare, 0),
+                    parent_pct=0 if nan(pshare) else round(100 * pshare),
+                    suppressed=suppressed,
+                )
+            )
+        out.append(BreakdownGroup(label=b._(GROUP_LABELS[dim]), rows=tuple(rows)))
+    return tuple(out)

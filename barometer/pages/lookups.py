@@ -1,0 +1,314 @@
+"""The page stage's only contact with pandas: the model pivoted once into plain lookups.
+
+Input:  :class:`~barometer.model.Model` (indicator table, canonical tables, neighbours,
+        reconciliation, notes' published totals).
+Output: :class:`Lookups`: dicts of arrays and plain records, keyed for page building. Building a
+        page afterwards is dictionary lookups and formatting, never a pandas call.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from barometer.model import Model
+from barometer.notes import Figure, published_figures
+from barometer.vocabulary import COUNTRY, REGIONS, Measure
+
+CHART_GAP_SHARE = 0.01
+"""A higher-level month whose non-reporting members hold more than 1 % of its population is a gap
+in charts (it stays in tables and downloads, flagged ``incomplete``): e.g. Flanders in December
+2021, when Antwerpen did not report."""
+
+Cell = tuple[float, str]
+"""A published value (NaN when not published) and its flag."""
+
+
+@dataclass(frozen=True)
+class Series:
+    """One area's series of one measure: periods with the count and the rate per 1000."""
+
+    periods: list[str]
+    count: np.ndarray
+    per_1000: np.ndarray
+
+
+@dataclass(frozen=True)
+class Source:
+    """An input file as the methodology page lists it."""
+
+    publisher: str
+    licence: str
+    page: str
+    file: str
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    """A published figure compared with the one computed from the extract."""
+
+    geo_code: str
+    period: str
+    kind: str
+    computed: float
+    published: float
+    relative_difference: float
+    checked: bool
+    url: str
+
+
+@dataclass(frozen=True)
+class Extract:
+    """What the page stage needs to know about the extract."""
+
+    extract_date: str
+    synthetic: bool
+    stable_after_months: Mapping[str, int]
+    official_names: Mapping[str, Mapping[str, str]]
+    """Measure → language → the name the extract's metadata gives."""
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """Pivots of the indicator table and plain records, keyed for page building."""
+
+    measures: tuple[Measure, ...]
+    """The catalogue's measures that the indicator table holds, in publication order."""
+    headline: Measure
+    extract: Extract
+    entities: dict[str, dict]
+    children: dict[str, list[str]]
+    monthly: dict[tuple[str, str], Series]
+    yearly: dict[tuple[str, str], Series]
+    latest: dict[tuple[str, str], dict[tuple[str, str, str], Cell]]
+    last_month: dict[str, str]
+    neighbours: dict[str, list[str]]
+    peers: dict[str, list[str]]
+    former: list[dict]
+    ranked_count: dict[tuple[str, str, str], int]
+    gaps: set[tuple[str, str, str]]
+    """(geo, measure, month) left out of charts: members with over CHART_GAP_SHARE of the
+    population missing."""
+    income: dict[str, dict[int, float]]
+    """Average net taxable income per declaration: code → year → EUR (municipalities)."""
+    cells: dict[tuple[str, str], dict[str, dict[str, list[float]]]]
+    """(geo, measure) → 'year'|'month' → 'dim.cat' → breakdown counts (NaN = missing or
+    suppressed) aligned on share_years/share_months (the periods with breakdowns)."""
+    share_years: list[str]
+    share_months: list[str]
+    reconciliation: tuple[Reconciled, ...]
+    population_years: dict[str, tuple[int, ...]]
+    """Region → the years with a population on 1 January for its municipalities."""
+    sources: tuple[Source, ...]
+    published: dict[tuple[str, str, str], Figure]
+    """The published totals a note may quote ((kind, code, year) → figure)."""
+
+    def value(
+        self, code: str, measure: str, ind: str, dim: str = "total", cat: str = "total"
+    ) -> Cell:
+        """The latest published month's value and flag of one cell (NaN and '' if none)."""
+        return self.latest.get((code, measure), {}).get((ind, dim, cat), (math.nan, ""))
+
+    def chain(self, code: str) -> list[str]:
+        """The area and its larger areas up to Belgium: [code, arrondissement, …, 01000]."""
+        out = [code]
+        while self.entities[out[-1]]["parent"]:
+            out.append(self.entities[out[-1]]["parent"])
+        return out
+
+    def codes(self, level: str) -> list[str]:
+        """Every area of a level, in code order."""
+        return [c for c, e in self.entities.items() if e["level"] == level]
+
+
+def build_lookups(model: Model) -> Lookups:
+    """Pivot the model once into the lookups every page is built from."""
+    canon, table = model.canon, model.indicators.table
+    ent = canon.entities.fillna("")
+    entities = {r["code"]: dict(r) for r in ent.to_dict("records")}
+    children: dict[str, list[str]] = defaultdict(list)
+    for r in entities.values():
+        if r["parent"]:
+            children[r["parent"]].append(r["code"])
+    last = model.indicators.last_month
+
+    latest_rows = table[
+        (table.period_type == "month")
+        & (table.period.astype(str) == table.measure.astype(str).map(last))
+    ]
+    latest: dict[tuple[str, str], dict] = defaultdict(dict)
+    for g, m, ind, dim, cat, v, f in zip(
+        latest_rows.geo_code.astype(str),
+        latest_rows.measure.astype(str),
+        latest_rows.indicator.astype(str),
+        latest_rows.dimension.astype(str),
+        latest_rows.category.astype(str),
+        latest_rows.value.to_numpy(),
+        latest_rows.flag.astype(str),
+        strict=True,
+    ):
+        latest[(g, m)][(ind, dim, cat)] = (float(v), f)
+
+    nb = model.neighbours
+    cm = canon.code_map
+    gone = cm[cm.code != cm.code_2025]
+    inc = model.indicators.incomplete
+    big = inc[(inc.period_type == "month") & (inc.missing_population_share > CHART_GAP_SHARE)]
+    income: dict[str, dict[int, float]] = defaultdict(dict)
+    for y, c, v in zip(
+        canon.income.year, canon.income.code, canon.income.average_per_declaration, strict=True
+    ):
+        if v == v:
+            income[c][int(y)] = float(v)
+    cells, share_periods = _breakdown_counts(table)
+    measures = tuple(m for m in canon.catalogue if m.code in last)
+    return Lookups(
+        measures=measures,
+        headline=canon.catalogue.headline,
+        extract=Extract(
+            extract_date=canon.meta.extract_date,
+            synthetic=bool(canon.meta.synthetic),
+            stable_after_months=dict(canon.meta.stable_after_months),
+            official_names={m: dict(names) for m, names in canon.meta.measures.items()},
+        ),
+        entities=entities,
+        children=dict(children),
+        monthly=_series(table, "month"),
+        yearly=_series(table, "year"),
+        latest=dict(latest),
+        last_month=dict(last),
+        neighbours={c: list(g.other) for c, g in nb[nb.kind == "neighbour"].groupby("code")},
+        peers={
+            c: list(g.sort_values("rank").other) for c, g in nb[nb.kind == "peer"].groupby("code")
+        },
+        former=[dict(r) for r in gone.to_dict("records")],
+        ranked_count=_ranked_count(latest_rows, entities),
+        gaps=set(zip(big.geo_code, big.measure, big.period, strict=True)),
+        income=dict(income),
+        cells=cells,
+        share_years=share_periods["year"],
+        share_months=share_periods["month"],
+        reconciliation=tuple(
+            Reconciled(
+                geo_code=str(r.geo_code),
+                period=str(r.period),
+                kind=str(r.kind),
+                computed=float(r.computed),
+                published=float(r.published),
+                relative_difference=float(r.relative_difference),
+                checked=bool(r.checked),
+                url=str(r.source_url).split()[0],  # some add "(2021 version of the page)"
+            )
+            for r in model.reconciliation.itertuples()
+        ),
+        population_years=_population_years(canon.population, entities),
+        sources=tuple(
+            Source(s.publisher, s.licence, s.page, s.file)
+            for s in (canon.inputs.sources if canon.inputs else ())
+        ),
+        published=published_figures(canon.published_totals),
+    )
+
+
+def _ranked_count(latest_rows: pd.DataFrame, entities: dict[str, dict]) -> dict:
+    """(measure, level, region or Belgium) → how many areas are ranked in the latest month."""
+    out: dict[tuple[str, str, str], int] = {}
+    rk = latest_rows[
+        latest_rows.indicator.isin(["rank_region", "rank_country"]) & latest_rows.value.notna()
+    ]
+    region = rk.geo_code.astype(str).map({c: e["region"] for c, e in entities.items()})
+    for (m, lvl, reg), n in (
+        rk[rk.indicator == "rank_region"]
+        .groupby([rk.measure.astype(str), rk.geo_level.astype(str), region])
+        .size()
+        .items()
+    ):
+        out[(m, lvl, reg)] = int(n)
+    for (m, lvl), n in (
+        rk[rk.indicator == "rank_country"]
+        .groupby([rk.measure.astype(str), rk.geo_level.astype(str)])
+        .size()
+        .items()
+    ):
+        out[(m, lvl, COUNTRY)] = int(n)
+    return out
+
+
+def _population_years(population: pd.DataFrame, entities: dict[str, dict]) -> dict:
+    region_of = {c: e["region"] for c, e in entities.items()}
+    years: dict[str, set[int]] = {reg: set() for reg in REGIONS if reg in entities}
+    for y, c in zip(population.year, population.code, strict=True):
+        reg = region_of.get(c)
+        if reg in years:
+            years[reg].add(int(y))
+    return {reg: tuple(sorted(ys)) for reg, ys in years.items()}
+
+
+def _breakdown_counts(table: pd.DataFrame) -> tuple[dict, dict[str, list[str]]]:
+    """Breakdown counts per (geo, measure), per period type, aligned on that type's periods.
+
+    Suppressed cells are NaN (the table hides their counts).
+    """
+    sh = table[(table.indicator == "count") & (table.dimension != "total")]
+    out: dict[tuple[str, str], dict] = defaultdict(lambda: {"year": {}, "month": {}})
+    periods: dict[str, list[str]] = {}
+    for ptype in ("year", "month"):
+        sub = sh[sh.period_type == ptype]
+        wide = sub.assign(
+            geo_code=sub.geo_code.astype(str),
+            measure=sub.measure.astype(str),
+            cell=sub.dimension.astype(str) + "." + sub.category.astype(str),
+            period=sub.period.astype(str),
+        ).pivot_table(
+            index=["geo_code", "measure", "cell"],
+            columns="period",
+            values="value",
+            aggfunc="first",
+            dropna=False,
+        )
+        periods[ptype] = [str(p) for p in wide.columns]
+        for (g, m, cell), vals in zip(wide.index, wide.to_numpy().tolist(), strict=True):
+            out[(g, m)][ptype][cell] = vals
+    return dict(out), periods
+
+
+def _series(table: pd.DataFrame, period_type: str) -> dict[tuple[str, str], Series]:
+    """(geo, measure) → count and per 1000 over the periods of one type, as arrays."""
+    sub = table[
+        (table.period_type == period_type)
+        & (table.dimension == "total")
+        & table.indicator.isin(["count", "per_1000"])
+    ]
+    wide = (
+        sub.assign(
+            geo_code=sub.geo_code.astype(str),
+            measure=sub.measure.astype(str),
+            period=sub.period.astype(str),
+            indicator=sub.indicator.astype(str),
+        )
+        .pivot_table(
+            index=["geo_code", "measure", "period"],
+            columns="indicator",
+            values="value",
+            aggfunc="first",
+            dropna=False,
+            observed=True,
+        )
+        .reset_index()
+        .sort_values(["geo_code", "measure", "period"])
+    )
+    keys = wide[["geo_code", "measure"]].to_numpy()
+    bounds = np.flatnonzero((keys[1:] != keys[:-1]).any(axis=1)) + 1
+    starts, ends = np.r_[0, bounds], np.r_[bounds, len(wide)]
+    periods = wide.period.astype(object).to_numpy()
+    cnt = wide["count"].to_numpy(dtype="float64")
+    rate = wide["per_1000"].to_numpy(dtype="float64")
+    return {
+        (keys[s][0], keys[s][1]): Series(list(periods[s:e]), cnt[s:e], rate[s:e])
+        for s, e in zip(starts, ends, strict=True)
+    }

@@ -1,0 +1,65 @@
+"""The page of a measure: Belgium's figures, maps of every level, evolution, profile, ranking."""
+
+from __future__ import annotations
+
+import math
+
+from barometer import urls
+from barometer.pages.builder import PageBuilder, alternates, nan
+from barometer.pages.figures import (
+    breakdown,
+    key_figures,
+    level_maps,
+    line_figure,
+    municipality_map,
+)
+from barometer.pages.types import MeasurePage, RankingRow
+from barometer.vocabulary import COUNTRY, HERSTAPPE, OVERVIEW, ChartKey, Measure
+
+
+def measure_page(b: PageBuilder, measure: Measure) -> MeasurePage:
+    m = measure.code
+    key = ChartKey("evo", OVERVIEW, m)
+    evolution = line_figure(b, key, spec=f"charts/{key.slug}.json")
+    assert evolution is not None, "Belgium has figures of every published measure"
+    official = b.lk.extract.official_names.get(m, {})
+    return MeasurePage(
+        path=urls.measure(measure, b.lang),
+        alternates=alternates(lambda lang: urls.measure(measure, lang)),
+        title=b.measure_name(measure),
+        description=official.get(b.lang) or b.measure_name(measure),
+        measure=m,
+        official_name=official.get(b.lang, ""),
+        definition=measure.definition[b.lang],
+        figures=key_figures(b, COUNTRY, m),
+        map=municipality_map(b, m),
+        level_maps=level_maps(b, m),
+        evolution=evolution,
+        breakdown=breakdown(b, COUNTRY, None, m),
+        ranking=_ranking(b, m),
+        csv=urls.measure_csv(m),
+        searchable=True,
+    )
+
+
+def _ranking(b: PageBuilder, m: str) -> tuple[RankingRow, ...]:
+    """Every municipality with figures, highest rate first (unranked last, by name)."""
+    rows = []
+    for c in b.lk.codes("municipality"):
+        if c == HERSTAPPE:
+            continue
+        rate, _f = b.value(c, m, "per_1000")
+        cnt, _f = b.value(c, m, "count")
+        rank, _f = b.value(c, m, "rank_country")
+        row = RankingRow(
+            name=b.name(c),
+            url=b.url(c),
+            code=c,
+            region=b.short(b.lk.entities[c]["region"]),
+            count=b.count(cnt),
+            per_1000=b.rate(rate),
+            rank="–" if nan(rank) else str(int(rank)),
+        )
+        rows.append((math.inf if nan(rank) else rank, row.name, row))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return tuple(r[2] for r in rows)

@@ -1,0 +1,127 @@
+"""Pages that exist once per language to explain and hand over the data: methodology, data and
+downloads, search."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from barometer import urls
+from barometer.i18n import entity_name, load_lang
+from barometer.pages.builder import PageBuilder, page_alternates
+from barometer.pages.types import (
+    AreaFile,
+    DataPage,
+    Denominators,
+    LastMonth,
+    MeasureFile,
+    MethodologyPage,
+    ReconciliationRow,
+    SearchPage,
+    SourceRow,
+)
+from barometer.vocabulary import HERSTAPPE, LEVELS
+
+FIRST_YEAR = 2005
+"""The first year of the extract: population years missing since then are listed."""
+
+
+def methodology_page(b: PageBuilder) -> MethodologyPage:
+    _ = b._
+    lk = b.lk
+    kinds = {
+        "annual_average": _("annual average"),
+        "average_of_months": _("average of months"),
+        "month": _("single month"),
+    }
+    return MethodologyPage(
+        path=urls.page("methodology", b.lang),
+        alternates=page_alternates("methodology"),
+        title=_("Methodology"),
+        description=_("Sources, definitions and methods of the barometer of social integration."),
+        last_months=tuple(
+            LastMonth(
+                label=b.measure_name(m),
+                month=b.t.month(lk.last_month[m.code]),
+                stable=lk.extract.stable_after_months[m.code],
+            )
+            for m in lk.measures
+        ),
+        extract_date=b.t.date(lk.extract.extract_date),
+        synthetic=lk.extract.synthetic,
+        reconciliation=tuple(
+            ReconciliationRow(
+                where=entity_name(lk.entities[r.geo_code], b.lang),
+                period=r.period,
+                kind=kinds[r.kind],
+                computed=b.count(r.computed),
+                published=b.count(r.published),
+                difference=b.t.percent(r.relative_difference, 2, signed=True),
+                checked=r.checked,
+                url=r.url,
+            )
+            for r in lk.reconciliation
+        ),
+        denominators=tuple(
+            Denominators(
+                region=b.name(reg),
+                last=str(years[-1]),
+                gaps=", ".join(str(y) for y in range(FIRST_YEAR, years[-1]) if y not in years)
+                or "–",
+            )
+            for reg, years in lk.population_years.items()
+            if years
+        ),
+        sources=tuple(
+            SourceRow(publisher=s.publisher, licence=s.licence, page=s.page, file=s.file)
+            for s in lk.sources
+        ),
+    )
+
+
+def _size(n: int, lang: str) -> str:
+    t = load_lang(lang)
+    if n >= 1_000_000:
+        return t.number(n / 1_000_000, 1) + " MB"
+    return t.number(max(1, round(n / 1000)), 0) + " kB"
+
+
+def data_page(b: PageBuilder, sizes: Mapping[str, int]) -> DataPage:
+    """``sizes``: site path of every download → its bytes (the downloads are made meanwhile)."""
+    _ = b._
+    lk = b.lk
+    return DataPage(
+        path=urls.page("data", b.lang),
+        alternates=page_alternates("data"),
+        title=_("Data and downloads"),
+        description=_(
+            "Download every published figure of the barometer as CSV, with a Frictionless data package."
+        ),
+        measures=tuple(
+            MeasureFile(label=b.measure_name(m), file=urls.measure_csv(m.code), id=m.code)
+            for m in lk.measures
+        ),
+        entities=tuple(
+            AreaFile(name=b.name(c), url=b.url(c), code=c, file=urls.entity_csv(c))
+            for c in sorted(
+                lk.entities,
+                key=lambda c: (LEVELS.index(lk.entities[c]["level"]), b.name(c).casefold()),
+            )
+            if c != HERSTAPPE
+        ),
+        sizes={path: _size(n, b.lang) for path, n in sizes.items()},
+    )
+
+
+def search_page(b: PageBuilder) -> SearchPage:
+    _ = b._
+    return SearchPage(
+        path=urls.page("search", b.lang),
+        alternates=page_alternates("search"),
+        title=_("Search"),
+        description=_(
+            "Search the municipalities, areas, measures and focus notes of the barometer."
+        ),
+        index="pagefind/",
+        home=urls.home(b.lang),
+        wasm=True,  # Pagefind searches with WebAssembly
+    )

@@ -1,0 +1,565 @@
+"""Page models: one frozen dataclass per page type, and the parts they are made of.
+
+A template receives exactly one of these as ``page`` and may use only the fields declared here
+(``tests/test_templates.py`` renders every template against its type and reads every template
+for fields no type declares). Every number arrives formatted, in the page's language; an optional
+part is ``None`` (never an absent key), so templates test ``{% if x %}``, never ``is defined``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+# --- parts -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Link:
+    name: str
+    url: str
+    code: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class NavLink:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Nav:
+    """The site's navigation in one language (header, footer and a few links in pages)."""
+
+    home: str
+    belgium: str
+    methodology: str
+    data: str
+    compare: str
+    scatter: str
+    notes: str
+    search: str
+    measures: tuple[NavLink, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyFigures:
+    """The latest published month of one measure in one area."""
+
+    month: str
+    count: str
+    per_1000: str
+    yoy: str
+    yoy_direction: str
+    """'up', 'down', 'flat' or 'none' (no base to compare with)."""
+    growth: str | None
+    """Average monthly growth of the last 12 months; None when it cannot be computed."""
+    notes: str
+    """Why a figure is incomplete or missing ('' when nothing to say)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class LegendItem:
+    name: str
+    colour: str
+    main: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class LineFigure:
+    """A line chart (every month, per 1000 inhabitants) with its legend, summary and table."""
+
+    key: str
+    """The chart's key (:class:`barometer.vocabulary.ChartKey` as text)."""
+    summary: str
+    legend: tuple[LegendItem, ...]
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    """The table under the chart: year, then one value per line."""
+    spec: str | None = None
+    """Site path of the chart's interactive spec (tooltips), or None."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClassItem:
+    """One class of a map's legend."""
+
+    colour: str
+    label: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AreaRate:
+    name: str
+    per_1000: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MapFigure:
+    key: str
+    legend: tuple[ClassItem, ...]
+    rows: tuple[AreaRate, ...]
+    summary: str
+    spec: str | None = None
+    level: str = ""
+    """The level mapped, for maps shown side by side ('' for the map of municipalities)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BreakdownRow:
+    label: str
+    count: str
+    share: str
+    share_pct: int
+    parent_share: str
+    parent_pct: int
+    suppressed: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class BreakdownGroup:
+    label: str
+    rows: tuple[BreakdownRow, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComparisonRow:
+    name: str
+    url: str
+    code: str
+    level: str
+    count: str
+    per_1000: str
+    yoy: str
+    note: str
+    current: bool
+    """The area of the page (not linked)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ranks:
+    region: str
+    country: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class EntityMeasure:
+    """One measure's section of an area's page."""
+
+    id: str
+    label: str
+    url: str
+    figures: KeyFigures
+    comparison: tuple[ComparisonRow, ...]
+    evolution: LineFigure | None
+    breakdown: tuple[BreakdownGroup, ...]
+    parent_name: str
+    ranks: Ranks | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AreaCount:
+    """A neighbouring or peer municipality in the headline measure."""
+
+    name: str
+    url: str
+    code: str
+    count: str
+    per_1000: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChildRate:
+    name: str
+    url: str
+    code: str
+    per_1000: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class EntityScatter:
+    """The area's own dot on the pre-rendered income scatter (works without JavaScript)."""
+
+    image: str
+    width: int
+    height: int
+    x: str
+    y: str
+    anchor: str
+    label_dx: str
+    year: str
+    summary: str
+    url: str
+    legend: tuple[LegendItem, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeasureCard:
+    label: str
+    url: str
+    figures: KeyFigures
+
+
+@dataclass(frozen=True, kw_only=True)
+class IndexEntry:
+    """A municipality of the A-to-Z index, with its names in the other languages."""
+
+    name: str
+    url: str
+    code: str
+    also: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoteEntry:
+    title: str
+    url: str
+    date: str
+    iso_date: str
+    summary: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RankingRow:
+    name: str
+    url: str
+    code: str
+    region: str
+    count: str
+    per_1000: str
+    rank: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LastMonth:
+    label: str
+    month: str
+    stable: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReconciliationRow:
+    where: str
+    period: str
+    kind: str
+    computed: str
+    published: str
+    difference: str
+    checked: bool
+    url: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Denominators:
+    region: str
+    last: str
+    gaps: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceRow:
+    publisher: str
+    licence: str
+    page: str
+    file: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeasureFile:
+    label: str
+    file: str
+    id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AreaFile:
+    name: str
+    url: str
+    code: str
+    file: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScatterFigure:
+    key: str
+    size: tuple[int, int]
+    summary: str
+    method: str
+    r: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScatterOption:
+    code: str
+    name: str
+    rate_xy: str
+    growth_xy: str
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScatterRow:
+    name: str
+    url: str
+    code: str
+    region: str
+    income: str
+    rate: str
+    growth: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Choice:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChoiceGroup:
+    dimension: str
+    options: tuple[Choice, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Download:
+    label: str
+    file: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TocEntry:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoteSource:
+    publisher: str
+    url: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotePart:
+    """A part of a note: Markdown rendered to HTML, or an embedded chart of the site."""
+
+    html: str | None = None
+    """HTML made by markdown-it (raw HTML disabled), or None for a chart."""
+    chart: str = ""
+    caption: str = ""
+    legend: tuple[LegendItem, ...] = ()
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] | None = None
+    """The table of a line chart (year × lines), or None."""
+    map_rows: tuple[AreaRate, ...] | None = None
+    """The table of a map, or None."""
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Page:
+    """What every page has."""
+
+    template: ClassVar[str]
+    path: str
+    """Site path of the page (relative, ending in '/')."""
+    title: str
+    description: str
+    alternates: Mapping[str, str]
+    """Language → path of the same page."""
+    og_image: str = "og/01000.png"
+    searchable: bool = False
+    """Indexed by the site search (its main element)."""
+    wasm: bool = False
+    """Runs WebAssembly (the Content-Security-Policy allows it on this page only)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class HomePage(Page):
+    template = "home.html"
+    figures: KeyFigures
+    headline: str
+    """The name of the headline measure."""
+    map: MapFigure
+    evolution: LineFigure
+    measures: tuple[MeasureCard, ...]
+    regions: tuple[Link, ...]
+    provinces: tuple[Link, ...]
+    country: Link
+    municipalities: tuple[IndexEntry, ...]
+    notes: tuple[NoteEntry, ...]
+    notes_url: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class EntityPage(Page):
+    template = "entity.html"
+    code: str
+    name: str
+    level: str
+    level_label: str
+    other_names: tuple[str, ...]
+    breadcrumbs: tuple[Link, ...]
+    measures: tuple[EntityMeasure, ...]
+    side_month: str
+    """The month of the neighbours' and peers' figures (headline measure)."""
+    neighbours: tuple[AreaCount, ...]
+    peers: tuple[AreaCount, ...]
+    children: tuple[ChildRate, ...]
+    children_label: str
+    locator: str | None
+    merger: str | None
+    herstappe: bool
+    csv: str
+    scatter: EntityScatter | None
+    compare_url: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeasurePage(Page):
+    template = "measure.html"
+    measure: str
+    official_name: str
+    definition: tuple[str, ...]
+    figures: KeyFigures
+    map: MapFigure
+    level_maps: tuple[MapFigure, ...]
+    evolution: LineFigure
+    breakdown: tuple[BreakdownGroup, ...]
+    ranking: tuple[RankingRow, ...]
+    csv: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MethodologyPage(Page):
+    template = "methodology.html"
+    last_months: tuple[LastMonth, ...]
+    extract_date: str
+    synthetic: bool
+    reconciliation: tuple[ReconciliationRow, ...]
+    denominators: tuple[Denominators, ...]
+    sources: tuple[SourceRow, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataPage(Page):
+    template = "data.html"
+    measures: tuple[MeasureFile, ...]
+    entities: tuple[AreaFile, ...]
+    sizes: Mapping[str, str]
+    """Site path of each download → its size, formatted."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SearchPage(Page):
+    template = "search.html"
+    index: str
+    home: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScatterPage(Page):
+    template = "scatter.html"
+    year: str
+    measure_label: str
+    legend: tuple[LegendItem, ...]
+    rate: ScatterFigure | None
+    """None when no year has both income and rates (the page says so)."""
+    growth: ScatterFigure | None
+    options: tuple[ScatterOption, ...]
+    rows: tuple[ScatterRow, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComparePage(Page):
+    template = "compare.html"
+    max: int
+    measures: tuple[Choice, ...]
+    indicators: tuple[Choice, ...]
+    categories: tuple[ChoiceGroup, ...]
+    levels: Mapping[str, str]
+    data: str
+    default: str
+    downloads: tuple[Download, ...]
+    data_page: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotesPage(Page):
+    template = "notes.html"
+    notes: tuple[NoteEntry, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotePage(Page):
+    template = "note.html"
+    date: str
+    iso_date: str
+    author: str
+    parts: tuple[NotePart, ...]
+    toc: tuple[TocEntry, ...]
+    sources: tuple[NoteSource, ...]
+    index: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotFoundPage(Page):
+    template = "404.html"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RedirectPage:
+    """The page of a former municipality code: it sends the reader to the successor."""
+
+    template: ClassVar[str] = "redirect.html"
+    path: str
+    title: str
+    target: str
+    target_name: str
+    code: str
+    until: str
+
+
+PAGE_TYPES: tuple[type[Page] | type[RedirectPage], ...] = (
+    HomePage,
+    EntityPage,
+    MeasurePage,
+    MethodologyPage,
+    DataPage,
+    SearchPage,
+    ScatterPage,
+    ComparePage,
+    NotesPage,
+    NotePage,
+    NotFoundPage,
+    RedirectPage,
+)
+"""Every page type and, by its ``template``, the template that renders it."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SiteModel:
+    """Every page of every language, and what the renderer shares between pages."""
+
+    pages: Mapping[str, tuple[Page, ...]]
+    redirects: Mapping[str, tuple[RedirectPage, ...]]
+    nav: Mapping[str, Nav]
+    cards: Mapping[str, Card] = field(default_factory=dict)
+    """Preview image of each area (code → what the card shows)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Card:
+    """What an area's preview image shows (language-neutral)."""
+
+    name: str
+    level: str
+    value: str
+    month: str
+    measure: str
+    series: tuple[float, ...]
+    locator: str | None
+    """The key of the area's locator map (None for Belgium)."""
+    synthetic: bool

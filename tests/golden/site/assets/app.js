@@ -1,0 +1,555 @@
+// Barometer of social integration: progressive enhancement only. Every page works without it.
+// Shared helpers: where the site root is, the page language, the Vega runtime on demand.
+var Barometer = (function () {
+  "use strict";
+  var script = document.currentScript || document.querySelector("script[src$='assets/app.js']");
+  var base = script ? script.src.replace(/assets\/app\.js.*$/, "") : "/";
+  var lang = document.documentElement.lang || "en";
+  var locale = { nl: "nl-BE", fr: "fr-BE", de: "de-BE", en: "en-GB" }[lang] || "en-GB";
+  var loading = null;
+  function runtime() {
+    if (window.vegaEmbed) { return Promise.resolve(); }
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = base + "assets/vega.js";
+        s.onload = resolve;
+        s.onerror = reject;
+        document.head.appendChild(s);
+      });
+    }
+    return loading;
+  }
+  function fmt(v, digits) {
+    return new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+  }
+  var vegaLocales = {
+    nl: { decimal: ",", thousands: ".", grouping: [3], currency: ["€ ", ""] },
+    fr: { decimal: ",", thousands: "\u202f", grouping: [3], currency: ["", " €"] },
+    de: { decimal: ",", thousands: ".", grouping: [3], currency: ["", " €"] },
+    en: { decimal: ".", thousands: ",", grouping: [3], currency: ["€", ""] }
+  };
+  // Options for vegaEmbed: SVG, no action menu, the page's number format, and expressions run by
+  // the CSP-safe interpreter (the pages forbid eval).
+  function embedOptions() {
+    return {
+      renderer: "svg", actions: false, formatLocale: vegaLocales[lang] || vegaLocales.en,
+      ast: true, expr: window.vegaInterpreter && window.vegaInterpreter.expressionInterpreter
+    };
+  }
+  // The re-rendered SVG is presentational like the pre-rendered one: the figure's label, summary
+  // and table are its text alternative.
+  function presentational(result) {
+    var svg = result && result.view && result.view.container() && result.view.container().querySelector("svg");
+    if (svg) {
+      svg.setAttribute("aria-hidden", "true");
+      svg.setAttribute("focusable", "false");
+    }
+    return result;
+  }
+  // A line chart drawn as SVG without Vega (the compare tool): the scale rules of the
+  // pre-rendered charts (barometer/svgchart.py: d3's ticks and nice, years on the x axis).
+  var NS = "http://www.w3.org/2000/svg";
+  function tickStep(start, stop, count) {
+    var step = (stop - start) / Math.max(0, count), power = Math.floor(Math.log10(step));
+    var error = step / Math.pow(10, power);
+    var factor = error >= Math.sqrt(50) ? 10 : error >= Math.sqrt(10) ? 5 : error >= Math.sqrt(2) ? 2 : 1;
+    return factor * Math.pow(10, power);
+  }
+  function niceDomain(lo, hi) {
+    if (!(hi > lo)) { hi = lo + 1; }
+    for (var k = 0, prev = 0; k < 10; k += 1) {
+      var step = tickStep(lo, hi, 10);
+      if (step === prev) { break; }
+      lo = Math.floor(lo / step) * step; hi = Math.ceil(hi / step) * step; prev = step;
+    }
+    return [lo, hi];
+  }
+  function el(name, attrs, parent) {
+    var e = document.createElementNS(NS, name);
+    Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (parent) { parent.appendChild(e); }
+    return e;
+  }
+  // lines: [{colour, width, points: [[time ms, value], …]}]; opt: {zero, format(v, step), dots, readout(i)}
+  function lineChart(target, lines, opt) {
+    var W = Math.max(280, target.clientWidth || 640), H = 300, left = 8, top = 8, bottom = 24, right = 14;
+    var all = [];
+    lines.forEach(function (l) { l.points.forEach(function (p) { all.push(p); }); });
+    if (!all.length) { target.textContent = ""; return; }
+    var t0 = Math.min.apply(null, all.map(function (p) { return p[0]; }));
+    var t1 = Math.max.apply(null, all.map(function (p) { return p[0]; }));
+    if (t1 <= t0) { t1 = t0 + 1; }
+    var vs = all.map(function (p) { return p[1]; });
+    var dom = niceDomain(opt.zero ? Math.min(0, Math.min.apply(null, vs)) : Math.min.apply(null, vs), Math.max.apply(null, vs));
+    var step = tickStep(dom[0], dom[1], 5), yt = [];
+    for (var v = Math.ceil(dom[0] / step); v * step <= dom[1] + step / 1e6; v += 1) { yt.push(v * step); }
+    var labels = yt.map(function (t) { return opt.format(t, step); });
+    left = 12 + 6.2 * Math.max.apply(null, labels.map(function (t) { return t.length; }));
+    var w = W - left - right, h = H - top - bottom;
+    var x = function (t) { return left + (t - t0) / (t1 - t0) * w; };
+    var y = function (v) { return top + h - (v - dom[0]) / (dom[1] - dom[0]) * h; };
+    var svg = el("svg", { width: W, height: H, viewBox: "0 0 " + W + " " + H, "aria-hidden": "true", focusable: "false" });
+    var grid = "", axis = "M" + left + "," + (top + h + 0.5) + "H" + (left + w);
+    var y0 = new Date(t0).getUTCFullYear(), y1 = new Date(t1).getUTCFullYear(), ystep = y1 - y0 >= 10 ? 5 : 1;
+    var g = el("g", { "font-size": "11", fill: "#333", "font-family": "system-ui, sans-serif" }, null);
+    for (var yr = y0; yr <= y1; yr += 1) {
+      var t = Date.UTC(yr, 0, 1);
+      if (yr % ystep || t < t0) { continue; }
+      var px = x(t);
+      grid += "M" + (px + 0.5).toFixed(1) + "," + top + "V" + (top + h);
+      axis += "M" + (px + 0.5).toFixed(1) + "," + (top + h) + "v5";
+      el("text", { x: px.toFixed(1), y: top + h + 17, "text-anchor": px < left + 1 ? "start" : px > left + w - 20 ? "end" : "middle" }, g).textContent = String(yr);
+    }
+    yt.forEach(function (t, i) {
+      var py = y(t);
+      grid += "M" + left + "," + (py + 0.5).toFixed(1) + "H" + (left + w);
+      axis += "M" + left + "," + (py + 0.5).toFixed(1) + "h-5";
+      el("text", { x: left - 7, y: (py + 3.5).toFixed(1), "text-anchor": "end" }, g).textContent = labels[i];
+    });
+    el("path", { d: grid, stroke: "#e6e6e6", fill: "none" }, svg);
+    el("path", { d: axis, stroke: "#888", fill: "none" }, svg);
+    svg.appendChild(g);
+    lines.slice().reverse().forEach(function (l) {
+      var d = l.points.map(function (p, i) { return (i ? "L" : "M") + x(p[0]).toFixed(1) + "," + y(p[1]).toFixed(1); }).join("");
+      el("path", { d: d, stroke: l.colour, "stroke-width": l.width, fill: "none", "stroke-linejoin": "round", "stroke-linecap": "round" }, svg);
+      if (opt.dots) {
+        l.points.forEach(function (p) { el("circle", { cx: x(p[0]).toFixed(1), cy: y(p[1]).toFixed(1), r: 3, fill: l.colour }, svg); });
+      }
+    });
+    // pointer readout: the nearest period's values (the table below has them all)
+    var times = [];
+    all.forEach(function (p) { if (times.indexOf(p[0]) < 0) { times.push(p[0]); } });
+    times.sort(function (a, b) { return a - b; });
+    var rule = el("path", { d: "", stroke: "#444", "stroke-dasharray": "3,3" }, svg);
+    svg.addEventListener("pointermove", function (ev) {
+      var box = svg.getBoundingClientRect(), px = (ev.clientX - box.left) * W / box.width;
+      var best = times[0];
+      times.forEach(function (t) { if (Math.abs(x(t) - px) < Math.abs(x(best) - px)) { best = t; } });
+      rule.setAttribute("d", "M" + x(best).toFixed(1) + "," + top + "V" + (top + h));
+      if (opt.readout) { opt.readout(best); }
+    });
+    svg.addEventListener("pointerleave", function () { rule.setAttribute("d", ""); if (opt.readout) { opt.readout(null); } });
+    target.textContent = "";
+    target.appendChild(svg);
+  }
+  return { base: base, lang: lang, locale: locale, runtime: runtime, fmt: fmt, embedOptions: embedOptions, presentational: presentational, lineChart: lineChart };
+})();
+
+(function () {
+  "use strict";
+
+  // Municipality finder: type-ahead filter over the no-JavaScript index list.
+  function fold(s) {
+    return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  var input = document.getElementById("finder");
+  if (input) {
+    var list = document.getElementById(input.getAttribute("data-target"));
+    var items = list ? Array.prototype.slice.call(list.querySelectorAll("li")) : [];
+    var keys = items.map(function (li) { return fold(li.textContent + " " + (li.getAttribute("data-also") || "")); });
+    input.addEventListener("input", function () {
+      var q = fold(input.value.trim());
+      var shown = 0;
+      items.forEach(function (li, i) {
+        var hit = q === "" || keys[i].indexOf(q) !== -1;
+        li.hidden = !hit;
+        if (hit) { shown += 1; }
+      });
+      if (list && list.parentNode && list.parentNode.tagName === "DETAILS") { list.parentNode.open = true; }
+    });
+    input.addEventListener("keydown", function (e) {
+      if (e.key !== "Enter") { return; }
+      var first = items.filter(function (li) { return !li.hidden; })[0];
+      if (first) { first.querySelector("a").click(); }
+    });
+  }
+})();
+
+// Charts: the page shows pre-rendered SVG. On first pointer or keyboard contact with a chart,
+// load the self-hosted Vega runtime and re-render the same spec with tooltips.
+(function () {
+  "use strict";
+  var figures = document.querySelectorAll("figure.chart[data-spec]");
+  if (!figures.length || !window.fetch) { return; }
+  var runtime = Barometer.runtime;
+  function withTooltips(spec, fig) {
+    var valueTitle = fig.getAttribute("data-value-label");
+    var nameTitle = fig.getAttribute("data-name-label");
+    var names = Array.prototype.map.call(fig.querySelectorAll(".legend li"), function (li) { return li.textContent.trim(); });
+    if (spec.layer) {
+      spec.layer.forEach(function (l) {
+        if (l.encoding && l.encoding.color && l.encoding.color.field === "k") {
+          l.encoding.tooltip = [{ field: "n", type: "nominal", title: nameTitle }, { field: "v", type: "quantitative", title: valueTitle, format: ",.2f" }];
+        }
+      });
+    } else if (spec.encoding) {
+      (spec.data.values || []).forEach(function (d) { d.name = names[d.line] || ""; });
+      spec.mark = { type: "line", point: { size: 30, opacity: 0 } };
+      spec.encoding.tooltip = [{ field: "name", type: "nominal", title: nameTitle }, { field: "date", type: "temporal", title: "", format: "%m/%Y" }, { field: "value", type: "quantitative", title: valueTitle, format: ",.2f" }];
+    }
+    return spec;
+  }
+  function enhance(fig) {
+    if (fig.getAttribute("data-live")) { return; }
+    fig.setAttribute("data-live", "1");
+    var url = new URL(fig.getAttribute("data-spec"), window.location.href).href;
+    var target = fig.querySelector(".svg");
+    Promise.all([runtime(), fetch(url).then(function (r) { return r.json(); })]).then(function (res) {
+      var spec = withTooltips(res[1], fig);
+      if (spec.layer) {
+        spec.layer.forEach(function (l) { if (l.data && l.data.url) { l.data.url = new URL(l.data.url, url).href; } });
+      }
+      return window.vegaEmbed(target, spec, Barometer.embedOptions()).then(Barometer.presentational);
+    }).catch(function () { fig.removeAttribute("data-live"); });
+  }
+  Array.prototype.forEach.call(figures, function (fig) {
+    fig.addEventListener("pointerenter", function () { enhance(fig); }, { once: true });
+    fig.addEventListener("focusin", function () { enhance(fig); }, { once: true });
+  });
+})();
+
+// Scatter page: pick a municipality, ring its dot on both charts (positions come with the page).
+(function () {
+  "use strict";
+  var picker = document.querySelector("[data-picker]");
+  if (!picker) { return; }
+  picker.hidden = false;
+  var select = picker.querySelector("select");
+  var out = picker.querySelector(".picked");
+  var NS = "http://www.w3.org/2000/svg";
+  function mark(fig, xy, name) {
+    var svg = fig.querySelector(".svg svg");
+    var old = svg.querySelector("g.pick");
+    if (old) { old.parentNode.removeChild(old); }
+    if (!xy) { return; }
+    var p = xy.split(",").map(Number);
+    var width = Number(svg.getAttribute("width")) || 720;
+    var g = document.createElementNS(NS, "g");
+    g.setAttribute("class", "pick");
+    var c = document.createElementNS(NS, "circle");
+    c.setAttribute("cx", p[0]); c.setAttribute("cy", p[1]); c.setAttribute("r", 9);
+    c.setAttribute("fill", "none"); c.setAttribute("stroke", "#111"); c.setAttribute("stroke-width", 3);
+    var t = document.createElementNS(NS, "text");
+    var right = p[0] < width * 0.7;
+    t.setAttribute("x", right ? p[0] + 12 : p[0] - 12); t.setAttribute("y", p[1]); t.setAttribute("dy", 5);
+    t.setAttribute("text-anchor", right ? "start" : "end");
+    t.setAttribute("font-size", 15); t.setAttribute("font-weight", 700);
+    t.setAttribute("stroke", "#fff"); t.setAttribute("stroke-width", 4); t.setAttribute("paint-order", "stroke");
+    t.textContent = name;
+    g.appendChild(c); g.appendChild(t);
+    svg.appendChild(g);
+  }
+  function show() {
+    var o = select.options[select.selectedIndex];
+    var code = select.value;
+    document.querySelectorAll("figure[data-scatter]").forEach(function (fig) {
+      mark(fig, code ? o.getAttribute("data-" + fig.getAttribute("data-scatter")) : "", o.textContent);
+    });
+    out.textContent = code ? o.getAttribute("data-text") : "";
+    var url = new URL(window.location.href);
+    if (code) { url.searchParams.set("e", code); } else { url.searchParams.delete("e"); }
+    window.history.replaceState(null, "", url.href);
+  }
+  select.addEventListener("change", show);
+  var pre = new URLSearchParams(window.location.search).get("e");
+  if (pre) { select.value = pre; show(); }
+})();
+
+// Compare tool: the whole state lives in the URL (?e=codes&m=measure&i=indicator&c=category&p=month|year).
+(function () {
+  "use strict";
+  var form = document.getElementById("compare");
+  if (!form || !window.fetch) { return; }
+  var B = Barometer;
+  var COLOURS = ["#0b3c8c", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#999999", "#000000"];
+  var MAX = Number(form.getAttribute("data-max")) || 8;
+  var words = document.getElementById("compare-words");
+  var levels = JSON.parse(words.getAttribute("data-levels"));
+  var nameIndex = { nl: 3, fr: 4, de: 5, en: 6 }[B.lang] || 6;
+  var doc = null, byCode = {}, byLabel = {}, cache = {};
+  var state = null;
+
+  function undelta(coded, scale) {
+    var out = [], prev = 0;
+    (coded || []).forEach(function (d) {
+      if (d === null) { out.push(null); return; }
+      prev += d; out.push(prev / scale);
+    });
+    return out;
+  }
+  // The twin of barometer.compare.decode: count, per_1000 and shares of one (measure, area).
+  function decodeSeries(measure, code) {
+    var key = measure + "/" + code;
+    if (cache[key]) { return cache[key]; }
+    var e = (doc.series[measure] || {})[code];
+    if (!e) { return null; }
+    var pops = undelta(doc.pop[code], 1);
+    var res = {};
+    [["month", doc.months, "c", "o", 1, 1, "b", doc.share_months], ["year", doc.years, "y", "yo", 1000, 10, "yb", doc.share_years]].forEach(function (k) {
+      var periods = k[1], counts = undelta(e[k[2]], k[4]), over = e[k[3]] || {};
+      var totals = {}, rates = [];
+      periods.forEach(function (p, i) {
+        var n = i < counts.length ? counts[i] : null;
+        totals[p] = n;
+        var yi = doc.years.indexOf(p.slice(0, 4));
+        var den = yi >= 0 ? pops[yi] : null;
+        if (over[String(i)] !== undefined) { rates.push(over[String(i)]); }
+        else if (n === null || !den) { rates.push(null); }
+        else { rates.push(n * 1000 / den); }
+      });
+      var r = { periods: periods, count: periods.map(function (p) { return totals[p]; }), per_1000: rates, share: {}, sharePeriods: k[7] };
+      var cells = e[k[6]] || {};
+      Object.keys(cells).forEach(function (cell) {
+        var vals = undelta(cells[cell], k[5]);
+        r.share[cell] = k[7].map(function (p, i) {
+          var v = i < vals.length ? vals[i] : null, t = totals[p];
+          return v === null || !t ? null : v / t;
+        });
+      });
+      res[k[0]] = r;
+    });
+    cache[key] = res;
+    return res;
+  }
+
+  function parse(search) {
+    var q = new URLSearchParams(search);
+    var radios = function (name) { return Array.prototype.map.call(form.querySelectorAll("input[name='" + name + "']"), function (i) { return i.value; }); };
+    var pick = function (name, allowed, dflt) { var v = q.get(name); return allowed.indexOf(v) >= 0 ? v : dflt; };
+    var cats = Array.prototype.map.call(form.querySelectorAll("#category option"), function (o) { return o.value; });
+    var codes = (q.get("e") || "").split(",").filter(function (c, i, a) { return byCode[c] && a.indexOf(c) === i; }).slice(0, MAX);
+    return {
+      e: codes,
+      m: pick("m", radios("m"), "ris"),
+      i: pick("i", radios("i"), "per_1000"),
+      c: pick("c", cats, cats[0]),
+      p: pick("p", radios("p"), "month")
+    };
+  }
+  function query(s) {
+    var q = "e=" + s.e.join(",") + "&m=" + s.m + "&i=" + s.i + "&p=" + s.p;
+    return s.i === "share" ? q + "&c=" + s.c : q;
+  }
+  function name(code) { return byCode[code][nameIndex]; }
+  function label(code) { return name(code) + " (" + levels[byCode[code][1]] + ")"; }
+
+  function syncForm() {
+    ["m", "i", "p"].forEach(function (k) {
+      form.querySelectorAll("input[name='" + k + "']").forEach(function (r) { r.checked = r.value === state[k]; });
+    });
+    var cat = document.getElementById("category");
+    cat.value = state.c;
+    cat.disabled = state.i !== "share";
+    var ul = form.querySelector(".chosen");
+    ul.innerHTML = "";
+    state.e.forEach(function (code, i) {
+      var li = document.createElement("li");
+      var sw = document.createElement("span");
+      sw.className = "swatch"; sw.style.setProperty("--c", COLOURS[i]);
+      li.appendChild(sw);
+      li.appendChild(document.createTextNode(label(code) + " "));
+      var b = document.createElement("button");
+      b.type = "button"; b.className = "remove"; b.setAttribute("data-code", code);
+      b.textContent = words.getAttribute("data-remove");
+      b.setAttribute("aria-label", words.getAttribute("data-remove") + " " + name(code));
+      li.appendChild(b);
+      ul.appendChild(li);
+    });
+  }
+
+  function valuesOf(code) {
+    var s = decodeSeries(state.m, code);
+    if (!s) { return { periods: [], values: [] }; }
+    var k = s[state.p];
+    if (state.i === "share") { return { periods: k.sharePeriods, values: k.share[state.c] || k.sharePeriods.map(function () { return null; }) }; }
+    return { periods: k.periods, values: k[state.i] };
+  }
+  function format(v) {
+    if (v === null || v === undefined) { return "–"; }
+    if (state.i === "share") { return B.fmt(100 * v, 1) + " %"; }
+    if (state.i === "count") { return B.fmt(v, state.p === "year" ? 1 : 0); }
+    return B.fmt(v, v < 10 ? 2 : 1);
+  }
+  function caption() {
+    var m = form.querySelector("input[name='m'][value='" + state.m + "']").parentNode.textContent.trim();
+    var i = form.querySelector("input[name='i'][value='" + state.i + "']").parentNode.textContent.trim();
+    var p = form.querySelector("input[name='p'][value='" + state.p + "']").parentNode.textContent.trim();
+    var c = state.i === "share" ? " — " + document.querySelector("#category option[value='" + state.c + "']").textContent : "";
+    return m + ": " + i + c + " (" + p.toLowerCase() + ")";
+  }
+
+  function render() {
+    syncForm();
+    var q = query(state);
+    window.history.replaceState(null, "", window.location.pathname + "?" + q);
+    document.getElementById("share-link").href = window.location.pathname + "?" + q;
+    var cap = caption();
+    document.getElementById("compare-caption").textContent = cap;
+    var legend = document.getElementById("compare-legend");
+    legend.innerHTML = "";
+    var series = state.e.map(valuesOf);
+    state.e.forEach(function (code, li) {
+      var item = document.createElement("li");
+      if (li === 0) { item.className = "main"; }
+      var sw = document.createElement("span"); sw.className = "swatch"; sw.style.setProperty("--c", COLOURS[li]);
+      item.appendChild(sw); item.appendChild(document.createTextNode(name(code)));
+      legend.appendChild(item);
+    });
+    document.getElementById("compare-note").textContent = state.i === "share" ? words.getAttribute("data-share-note") : "";
+    // table: periods newest first, one column per area
+    var table = document.getElementById("compare-table");
+    table.querySelector("caption").textContent = cap;
+    var periods = series.length ? series[0].periods.slice() : [];
+    series.forEach(function (s) { s.periods.forEach(function (p) { if (periods.indexOf(p) < 0) { periods.push(p); } }); });
+    periods.sort().reverse();
+    periods = periods.filter(function (p) { return series.some(function (s) { var i = s.periods.indexOf(p); return i >= 0 && s.values[i] !== null && s.values[i] !== undefined; }); });
+    var thead = table.querySelector("thead"), tbody = table.querySelector("tbody");
+    thead.innerHTML = ""; tbody.innerHTML = "";
+    var tr = document.createElement("tr");
+    var th0 = document.createElement("th"); th0.scope = "col"; th0.textContent = words.getAttribute("data-period"); tr.appendChild(th0);
+    state.e.forEach(function (code) { var th = document.createElement("th"); th.scope = "col"; th.textContent = name(code); tr.appendChild(th); });
+    thead.appendChild(tr);
+    periods.forEach(function (p) {
+      var r = document.createElement("tr");
+      var th = document.createElement("th"); th.scope = "row"; th.textContent = p; r.appendChild(th);
+      series.forEach(function (s) {
+        var td = document.createElement("td"); td.className = "num";
+        var i = s.periods.indexOf(p);
+        td.textContent = format(i >= 0 ? s.values[i] : null);
+        r.appendChild(td);
+      });
+      tbody.appendChild(r);
+    });
+    document.getElementById("compare-table-wrap").hidden = state.e.length === 0;
+    var fig = document.getElementById("compare-chart");
+    fig.hidden = state.e.length === 0;
+    if (!state.e.length) { return; }
+    var lines = state.e.map(function (code, li) {
+      var pts = [];
+      series[li].periods.forEach(function (p, i) {
+        var v = series[li].values[i];
+        if (v !== null && v !== undefined) {
+          pts.push([p.length === 4 ? Date.UTC(Number(p), 6, 1) : Date.UTC(Number(p.slice(0, 4)), Number(p.slice(5, 7)) - 1, 1), v]);
+        }
+      });
+      return { colour: COLOURS[li], width: li === 0 ? 3 : 1.8, points: pts };
+    });
+    var readout = document.getElementById("compare-readout");
+    var view = document.getElementById("compare-view");
+    view.setAttribute("aria-label", cap);
+    drawn = [view, lines, {
+      zero: state.i !== "per_1000",
+      dots: state.p === "year" || lines.reduce(function (n, l) { return n + l.points.length; }, 0) < 40,
+      format: function (v, step) {
+        if (state.i === "share") { return B.fmt(100 * v, Math.max(0, -Math.floor(Math.log10(100 * step)))) + " %"; }
+        return B.fmt(v, Math.max(0, -Math.floor(Math.log10(step))));
+      },
+      readout: function (t) {
+        if (t === null) { readout.textContent = ""; return; }
+        var d = new Date(t), p = state.p === "year" ? String(d.getUTCFullYear()) : d.getUTCFullYear() + "-" + String(d.getUTCMonth() + 1).padStart(2, "0");
+        readout.textContent = p + ": " + state.e.map(function (code, li) {
+          var i = series[li].periods.indexOf(p);
+          return name(code) + " " + format(i >= 0 ? series[li].values[i] : null);
+        }).join(" · ");
+      }
+    }];
+    B.lineChart.apply(null, drawn);
+  }
+  var drawn = null, resizing = 0;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizing);
+    resizing = window.setTimeout(function () { if (drawn) { B.lineChart.apply(null, drawn); } }, 150);
+  });
+
+  // Each measure's series live in their own file, fetched the first time the measure is shown.
+  var loading = {};
+  function ensure(measure) {
+    if (doc.series[measure]) { return Promise.resolve(); }
+    if (!loading[measure]) {
+      var url = new URL(form.getAttribute("data-data"), window.location.href).href.replace(/compare\.json$/, "compare-" + measure + ".json");
+      loading[measure] = fetch(url).then(function (r) { return r.json(); }).then(function (series) { doc.series[measure] = series; });
+    }
+    return loading[measure];
+  }
+  function show() {
+    return ensure(state.m).then(render).catch(function (err) { document.getElementById("compare-note").textContent = String(err); });
+  }
+
+  function addByLabel() {
+    var input = document.getElementById("add-area");
+    var msg = document.getElementById("area-message");
+    var code = byLabel[input.value.trim().toLowerCase()];
+    if (!code) { msg.textContent = words.getAttribute("data-unknown"); return; }
+    if (state.e.indexOf(code) >= 0) { input.value = ""; return; }
+    if (state.e.length >= MAX) { msg.textContent = words.getAttribute("data-full"); return; }
+    msg.textContent = "";
+    input.value = "";
+    state.e.push(code);
+    show();
+  }
+
+  fetch(form.getAttribute("data-data")).then(function (r) { return r.json(); }).then(function (d) {
+    doc = d;
+    doc.series = {};
+    var list = document.getElementById("area-list");
+    doc.entities.forEach(function (e) { byCode[e[0]] = e; });
+    var opts = doc.entities.slice().sort(function (a, b) { return a[nameIndex].localeCompare(b[nameIndex], B.locale); });
+    var frag = document.createDocumentFragment();
+    opts.forEach(function (e) {
+      var l = label(e[0]);
+      byLabel[l.toLowerCase()] = e[0];
+      if (!byLabel[e[nameIndex].toLowerCase()]) { byLabel[e[nameIndex].toLowerCase()] = e[0]; }
+      var o = document.createElement("option"); o.value = l; frag.appendChild(o);
+    });
+    list.appendChild(frag);
+    state = parse(window.location.search && new URLSearchParams(window.location.search).get("e") !== null ? window.location.search : "?" + form.getAttribute("data-default"));
+    show();
+  });
+
+  form.addEventListener("change", function (ev) {
+    var t = ev.target;
+    if (!state || t.id === "add-area") { return; }
+    if (t.name === "m" || t.name === "i" || t.name === "p") { state[t.name] = t.value; }
+    if (t.id === "category") { state.c = t.value; }
+    show();
+  });
+  form.addEventListener("click", function (ev) {
+    var t = ev.target;
+    if (t.classList && t.classList.contains("remove")) {
+      var code = t.getAttribute("data-code");
+      state.e = state.e.filter(function (c) { return c !== code; });
+      show().then(function () {
+        (form.querySelector(".chosen .remove") || document.getElementById("add-area")).focus();
+      });
+    } else if (t.id === "add-button") {
+      addByLabel();
+    }
+  });
+  form.addEventListener("submit", function (ev) { ev.preventDefault(); addByLabel(); });
+  document.getElementById("add-area").addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter") { ev.preventDefault(); addByLabel(); }
+  });
+})();
+
+// Search page: Pagefind's own UI over the static index of this language (loaded on this page only).
+(function () {
+  "use strict";
+  var box = document.getElementById("search");
+  if (!box) { return; }
+  var bundle = new URL(box.getAttribute("data-bundle"), window.location.href).href;
+  var css = document.createElement("link");
+  css.rel = "stylesheet"; css.href = bundle + "pagefind-ui.css";
+  document.head.appendChild(css);
+  var s = document.createElement("script");
+  s.src = bundle + "pagefind-ui.js";
+  s.onload = function () {
+    var ui = new window.PagefindUI({
+      element: "#search", bundlePath: bundle, baseUrl: new URL(Barometer.base).pathname,
+      showImages: false, showSubResults: false, resetStyles: false, autofocus: true
+    });
+    var q = new URLSearchParams(window.location.search).get("q");
+    if (q) { ui.triggerSearch(q); }
+  };
+  document.head.appendChild(s);
+})();
