@@ -310,14 +310,15 @@ class _Cells:
             np.concatenate([np.ones(len(child) * NCOL), -np.ones(len(uparents) * NCOL)]),
             lambda g: np.zeros(len(g)),
         )
-        # year: Σ months (published, and the unpublished ones' sum) − months × average = 0
+        # year: Σ months (published, and the unpublished ones' sum) − months × average = 0, for
+        # every year that has published months (an area may have only unpublished ones in it)
         ykey = pd.MultiIndex.from_arrays([np.full(n_rows, Y), rows.geo, rows.measure, rows.year])
         yrow = index.get_indexer(ykey)
         member = np.flatnonzero((kind != Y) & (yrow >= 0))
         yr = yrow[member]
-        with_month = np.zeros(n_rows, dtype=bool)
-        with_month[yr[kind[member] == M]] = True
-        usable = with_month & (kind == Y) & complete_year & (months > 0)
+        with_member = np.zeros(n_rows, dtype=bool)
+        with_member[yr] = True
+        usable = with_member & (kind == Y) & complete_year & (months > 0)
         member = member[usable[yr]]
         yr = yrow[member]
         years = np.unique(yr)

@@ -108,10 +108,11 @@ def attack(table: pd.DataFrame, parents: dict[str, str], *, max_iterations: int 
     mtot = totals[(totals.period_type == "month") & ~totals.missing]
     published_months = cells.loc[cells.period_type == "month", ["geo_code", "measure", "period"]]
     published_months = published_months.drop_duplicates()
+    # (measure, year) with published months: every area's other months of it are unknowns
     pm_years = published_months.assign(year=published_months.period.str[:4])[
-        ["geo_code", "measure", "year"]
+        ["measure", "year"]
     ].drop_duplicates()
-    cand = mtot.assign(year=mtot.period.str[:4]).merge(pm_years, on=["geo_code", "measure", "year"])
+    cand = mtot.assign(year=mtot.period.str[:4]).merge(pm_years, on=["measure", "year"])
     have = pd.MultiIndex.from_frame(published_months)
     cand = cand[~pd.MultiIndex.from_frame(cand[["geo_code", "measure", "period"]]).isin(have)]
     dims = cells[["dimension", "category"]].drop_duplicates().sort_values(["dimension", "category"])
