@@ -15,7 +15,7 @@ so that the first view parses a quarter of the data. Together (:func:`document`)
          "c":  monthly counts, delta-coded,                       aligned on months
          "o":  {month index: per 1000} where the denominator is not pop of the year
                (higher levels in months when members did not report),
-         "y":  annual averages × 1000, delta-coded,              aligned on years
+         "y":  annual averages × 10, delta-coded,                aligned on years
          "yo": {year index: per 1000} likewise,
          "b":  {"dim.cat": monthly breakdown counts, delta-coded}, aligned on share_months
          "yb": {"dim.cat": annual breakdown averages × 10, delta-coded}, aligned on share_years
@@ -33,8 +33,9 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-YEAR_SCALE = 1000
-"""Annual averages are kept to 0.001 person (a rate of a small area stays exact to display)."""
+YEAR_SCALE = 10
+"""Annual averages travel to 0.1 person: the precision they are published with (issue 16: an
+average with more decimals would let a hidden month be worked out from the others)."""
 INDEX = "data/compare.json"
 
 

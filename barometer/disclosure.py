@@ -1,49 +1,644 @@
-"""Small-count protection of published breakdowns.
+"""Small-count protection of the published breakdowns, across levels and periods (issue 16).
 
-Input:  a wide frame with the breakdown count columns of barometer.sources.extract.GROUPS.
-Output: a boolean frame (same index, one column per breakdown cell): True = suppressed.
+Input:  the wide frames of the indicator stage (indicators.py): the yearly frame, the monthly
+        frame of the months whose breakdowns are published (the last ``RECENT_MONTHS``) and the
+        monthly frame of the other stable months; the hierarchy (code → parent) and the headline
+        month of each measure.
+Output: :class:`Protection`: one boolean mask per published frame (same index, one column per
+        breakdown cell, True = not published) and a report (cells hidden, rounds, seconds).
 
-Rule (stated on the methodology page, applied identically to pages, charts, maps, downloads):
-- primary suppression: a breakdown cell with a count from 1 to 4 (for annual averages: above 0
-  and below 5) is not published;
-- complementary suppression: in a group (the categories of one dimension for one entity, measure
-  and period) where exactly one cell is suppressed, the smallest other cell is suppressed too, so
-  the hidden value cannot be recovered as total minus the other cells;
-- totals are published as they are; shares and ratios of suppressed cells are suppressed with
-  them (indicators.py).
+The rule (docs/indicators.md, "Small-count protection"; the methodology page states it):
+
+- **primary**: a breakdown cell from 1 to 4 (an annual average above 0 and below 5) is hidden;
+- **complementary**, over the whole published table at once: every additive relation that the
+  published table carries — the categories of a group add up to the total; municipalities add up
+  to their arrondissement, arrondissements to their province (Brussels-Capital: to the region),
+  provinces to their region, regions to Belgium; the months of a year add up to its annual
+  average times its number of months — that holds a hidden cell must hold at least two hidden
+  cells with a positive count, so that no hidden cell is the difference of published ones. Where a
+  relation has no such cell left to hide, a zero is hidden (it is then protected by its own
+  relations). Months whose breakdowns are not published are unknowns of their year's relation;
+  only their sum over the year matters (:func:`_unpublished`);
+- **audit**: the protected table is attacked as a reader would (interval propagation over every
+  relation, in chains, with the public bounds and the true published values); a hidden cell that
+  the attack pins down, or an unpublished month it pins to a value from 1 to 4, gets more
+  complementary cells in its relations, and the whole step repeats until the audit finds nothing.
+
+Complementary cells are chosen by least cost: the count, times a weight that grows with the level
+(a municipal cell before an arrondissement's, …, Belgium last) and for the headline month; ties
+broken by position in the sorted frames, so the result is the same for the same input. Totals are
+never hidden; shares of hidden cells are hidden with them (indicators.py).
 """
 
 from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from barometer.vocabulary import GROUPS
 
+log = logging.getLogger(__name__)
+
 THRESHOLD = 5
 """Cells strictly between 0 and this value are suppressed."""
+CELL_COLUMNS: tuple[str, ...] = tuple(c for cols in GROUPS.values() for c in cols)
+"""The breakdown columns of the wide frames, in this order in the masks."""
+LEVEL_COST = {
+    "municipality": 1.0,
+    "arrondissement": 10.0,
+    "province": 100.0,
+    "region": 1_000.0,
+    "country": 10_000.0,
+}
+"""Cost weight of hiding a cell, by level: a municipal cell before a higher level's."""
+HEADLINE_COST = 10.0
+"""Extra weight of a cell of the latest published month (the breakdown shown on area pages)."""
+MAX_ROUNDS = 30
+"""Audit rounds before giving up (an error: the build must not publish an unprotected table)."""
+
+Y, M, U = 0, 1, 2
+"""Row kinds: a published annual average, a published month, the unpublished months of a year."""
+GROUP_OF = np.array([gi for gi, cols in enumerate(GROUPS.values()) for _ in cols])
+NCOL = len(CELL_COLUMNS)
 
 
 def primary(values: np.ndarray) -> np.ndarray:
     return (values > 0) & (values < THRESHOLD)
 
 
-def suppression_mask(frame: pd.DataFrame) -> pd.DataFrame:
-    """True where a breakdown cell must not be published (primary or complementary)."""
-    out = {}
-    for cols in GROUPS.values():
-        v = frame[list(cols)].to_numpy(dtype="float64", na_value=np.nan)
-        mask = primary(v)
-        single = mask.sum(axis=1) == 1
-        candidates = np.where(mask | np.isnan(v), np.inf, v)
-        best = np.argmin(candidates, axis=1)
-        rows = np.flatnonzero(single & np.isfinite(candidates.min(axis=1)))
-        mask[rows, best[rows]] = True
-        for j, c in enumerate(cols):
-            out[c] = mask[:, j]
-    return pd.DataFrame(out, index=frame.index)
+@dataclass
+class Protection:
+    """The masks of the published frames (True = hidden) and what the step did."""
+
+    yearly: pd.DataFrame
+    monthly: pd.DataFrame
+    report: dict = field(default_factory=dict)
 
 
-def suppress(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return the frame (unchanged) and its suppression mask."""
-    return frame, suppression_mask(frame)
+def protect(
+    yearly: pd.DataFrame,
+    monthly: pd.DataFrame,
+    unpublished: pd.DataFrame,
+    parents: Mapping[str, str],
+    headline: Mapping[str, str],
+) -> Protection:
+    """Primary and complementary suppression of every published breakdown cell at once.
+
+    Args:
+        yearly: annual averages (every level, measure and year), with ``months`` (months behind
+            the average) and ``published_months`` (stable months of that year).
+        monthly: the months whose breakdowns are published.
+        unpublished: the other stable months (their breakdowns are not published).
+        parents: code → parent code in the hierarchy ('' for Belgium).
+        headline: measure → its latest published month.
+    """
+    start = time.perf_counter()
+    cells = _Cells.build(yearly, monthly, unpublished, parents, headline)
+    hidden = cells.valid & primary(cells.v) & (cells.kind_c != U)
+    n_primary = int(hidden.sum())
+    rounds = 0
+    audited = None  # every component in the first round; then those where cells were added
+    for round_no in range(1, MAX_ROUNDS + 1):
+        rounds = round_no
+        before = hidden
+        hidden = cells.complete(hidden)
+        if audited is not None:
+            audited = np.union1d(audited, cells.comp[hidden & ~before])
+        pinned = cells.audit(hidden, audited)
+        if not len(pinned):
+            break
+        more = cells.loosen(pinned, hidden)
+        if not len(more):
+            raise AssertionError(
+                f"disclosure audit: {len(pinned)} cells can be recovered and no published cell "
+                "is left to hide in their relations"
+            )
+        hidden = hidden.copy()
+        hidden[more] = True
+        # hiding more only widens a reader's bounds: only components that changed can pin
+        audited = np.unique(cells.comp[np.r_[pinned, more]])
+    else:
+        raise AssertionError(
+            f"disclosure audit still finds recoverable cells after {rounds} rounds"
+        )
+    n_rows = cells.n_y + cells.n_m
+    grid = hidden[: n_rows * NCOL].reshape(n_rows, NCOL)
+    masks = Protection(
+        yearly=pd.DataFrame(grid[: cells.n_y], index=yearly.index, columns=list(CELL_COLUMNS)),
+        monthly=pd.DataFrame(grid[cells.n_y :], index=monthly.index, columns=list(CELL_COLUMNS)),
+    )
+    masks.report = {
+        "primary": n_primary,
+        "complementary": int(hidden.sum()) - n_primary,
+        "audit_rounds": rounds,
+        "seconds": round(time.perf_counter() - start, 2),
+    }
+    log.info(
+        "disclosure: %d primary and %d complementary cells hidden (%d audit rounds, %.1f s)",
+        n_primary,
+        masks.report["complementary"],
+        rounds,
+        masks.report["seconds"],
+    )
+    return masks
+
+
+# --- the cells and their relations ----------------------------------------------------------------
+
+
+@dataclass
+class _Cells:
+    """Every breakdown cell (published or not) as flat arrays, and the relations between them.
+
+    Rows: the yearly frame (kind Y), the published months (kind M), then one row per (area,
+    measure, year) summing the unpublished months of a year that also has published months
+    (kind U). Cell id = row × NCOL + column. Relations are stored as coordinate lists: relation
+    id, cell id, coefficient; relation r reads Σ coef × cell = rhs[r].
+    """
+
+    n_y: int
+    n_m: int
+    v: np.ndarray
+    valid: np.ndarray
+    kind_c: np.ndarray
+    cost: np.ndarray
+    eligible: np.ndarray
+    grid: np.ndarray
+    sensitive_u: np.ndarray
+    comp: np.ndarray
+    """Per cell: its component (measure × group × year); no relation crosses two."""
+    rel: np.ndarray
+    var: np.ndarray
+    coef: np.ndarray
+    rhs: np.ndarray
+    n_rel: int
+    rel_start: np.ndarray
+    """Coordinates of relation r: rel_start[r] to rel_start[r + 1] (rel is sorted)."""
+    by_var: np.ndarray
+    var_start: np.ndarray
+    """Coordinates of cell c: by_var[var_start[c]:var_start[c + 1]]."""
+
+    @classmethod
+    def build(
+        cls,
+        yearly: pd.DataFrame,
+        monthly: pd.DataFrame,
+        unpublished: pd.DataFrame,
+        parents: Mapping[str, str],
+        headline: Mapping[str, str],
+    ) -> _Cells:
+        ucols = list(CELL_COLUMNS)
+        u = _unpublished(monthly, unpublished)
+        rows = pd.DataFrame(
+            {
+                "kind": np.concatenate(
+                    [np.full(len(yearly), Y), np.full(len(monthly), M), np.full(len(u), U)]
+                ),
+                "geo": _strs(yearly.geo_code, monthly.geo_code, u.geo_code),
+                "level": _strs(yearly.geo_level, monthly.geo_level, u.geo_level),
+                "measure": _strs(yearly.measure, monthly.measure, u.measure),
+                "period": _strs(yearly.period, monthly.period, u.period),
+            }
+        )
+        rows["year"] = rows.period.str[:4]
+        vals = np.vstack(
+            [
+                yearly[ucols].to_numpy(dtype="float64", na_value=np.nan),
+                monthly[ucols].to_numpy(dtype="float64", na_value=np.nan),
+                u[ucols].to_numpy(dtype="float64", na_value=np.nan),
+            ]
+        )
+        total = np.concatenate(
+            [
+                yearly.total.to_numpy(dtype="float64", na_value=np.nan),
+                monthly.total.to_numpy(dtype="float64", na_value=np.nan),
+                u.total.to_numpy(dtype="float64", na_value=np.nan),
+            ]
+        )
+        n_rows = len(rows)
+        kind = rows.kind.to_numpy()
+        v = vals.ravel()
+        valid = ~np.isnan(v)
+        kind_c = np.repeat(kind, NCOL)
+        level_w = rows.level.map(LEVEL_COST).to_numpy(dtype="float64")
+        head = (kind == M) & (rows.period.to_numpy() == rows.measure.map(headline).to_numpy())
+        row_w = level_w * np.where(head, HEADLINE_COST, 1.0)
+        cost = np.nan_to_num(v) * np.repeat(row_w, NCOL)
+        # a cell can be hidden to protect another if it is published and its row is not all zero
+        eligible = valid & (kind_c != U) & np.repeat(total > 0, NCOL)
+
+        # lattice of each cell (the step between its possible true values)
+        months = np.concatenate(
+            [
+                yearly.months.to_numpy(dtype="float64", na_value=np.nan),
+                np.full(len(monthly) + len(u), np.nan),
+            ]
+        )
+        complete_year = _complete_years(rows, yearly, parents)
+        row_grid = np.where(kind == Y, 0.0, 1.0)
+        lattice = (kind == Y) & complete_year & (months > 0)
+        row_grid[lattice] = 1.0 / months[lattice]
+        grid = np.repeat(row_grid, NCOL)
+
+        # an unpublished month is revealed if the sum of a year's unpublished months is pinned
+        # at all its people (each month then equals its total) or stands for a single month
+        ut = np.concatenate([np.full(len(yearly) + len(monthly), np.nan), u.total.to_numpy()])
+        un = np.concatenate([np.zeros(len(yearly) + len(monthly)), u.n_pos.to_numpy()])
+        umin = np.concatenate([np.full(len(yearly) + len(monthly), np.inf), u.min_pos.to_numpy()])
+        ut, un, umin = (np.repeat(a, NCOL) for a in (ut, un, umin))
+        sensitive_u = (
+            (kind_c == U)
+            & valid
+            & (v > 0)
+            & (((v == ut) & (umin < THRESHOLD)) | ((un == 1) & (v < THRESHOLD)))
+        )
+
+        row_comp = pd.factorize(pd.MultiIndex.from_frame(rows[["measure", "year"]]))[0]
+        comp = np.repeat(row_comp, NCOL) * len(GROUPS) + np.tile(GROUP_OF, n_rows)
+        index = pd.MultiIndex.from_frame(rows[["kind", "geo", "measure", "period"]])
+        rel_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        rhs_parts: list[np.ndarray] = []
+        offset = 0
+
+        def add(rid: np.ndarray, cell: np.ndarray, coef: np.ndarray, rhs_of: np.ndarray) -> None:
+            nonlocal offset
+            keep = valid[cell]
+            rid, cell, coef = rid[keep], cell[keep], coef[keep]
+            uniq, local = np.unique(rid, return_inverse=True)
+            rel_parts.append((local + offset, cell, coef.astype("float64")))
+            rhs_parts.append(rhs_of(uniq))
+            offset += len(uniq)
+
+        ridx = np.arange(n_rows)
+        cols = np.arange(NCOL)
+        # group: Σ categories = total
+        r_all = np.repeat(ridx, NCOL)
+        c_all = np.tile(cols, n_rows)
+        has_total = np.repeat(~np.isnan(total), NCOL)
+        n_groups = len(GROUPS)
+        add(
+            (r_all * n_groups + GROUP_OF[c_all])[has_total],
+            (r_all * NCOL + c_all)[has_total],
+            np.ones(int(has_total.sum())),
+            lambda g: total[g // n_groups],
+        )
+        # geography: Σ reporting members − parent = 0 (every kind: Y, M and U alike)
+        parent = rows.geo.map(parents).fillna("").to_numpy()
+        pkey = pd.MultiIndex.from_arrays([kind, parent, rows.measure, rows.period])
+        prow = index.get_indexer(pkey)
+        child = np.flatnonzero(prow >= 0)
+        p = prow[child]
+        uparents = np.unique(p)
+        add(
+            np.concatenate(
+                [
+                    np.repeat(p, NCOL) * NCOL + np.tile(cols, len(p)),
+                    np.repeat(uparents, NCOL) * NCOL + np.tile(cols, len(uparents)),
+                ]
+            ),
+            np.concatenate(
+                [
+                    np.repeat(child, NCOL) * NCOL + np.tile(cols, len(child)),
+                    np.repeat(uparents, NCOL) * NCOL + np.tile(cols, len(uparents)),
+                ]
+            ),
+            np.concatenate([np.ones(len(child) * NCOL), -np.ones(len(uparents) * NCOL)]),
+            lambda g: np.zeros(len(g)),
+        )
+        # year: Σ months (published, and the unpublished ones' sum) − months × average = 0, for
+        # every year that has published months (an area may have only unpublished ones in it)
+        ykey = pd.MultiIndex.from_arrays([np.full(n_rows, Y), rows.geo, rows.measure, rows.year])
+        yrow = index.get_indexer(ykey)
+        member = np.flatnonzero((kind != Y) & (yrow >= 0))
+        yr = yrow[member]
+        with_member = np.zeros(n_rows, dtype=bool)
+        with_member[yr] = True
+        usable = with_member & (kind == Y) & complete_year & (months > 0)
+        member = member[usable[yr]]
+        yr = yrow[member]
+        years = np.unique(yr)
+        add(
+            np.concatenate(
+                [
+                    np.repeat(yr, NCOL) * NCOL + np.tile(cols, len(yr)),
+                    np.repeat(years, NCOL) * NCOL + np.tile(cols, len(years)),
+                ]
+            ),
+            np.concatenate(
+                [
+                    np.repeat(member, NCOL) * NCOL + np.tile(cols, len(member)),
+                    np.repeat(years, NCOL) * NCOL + np.tile(cols, len(years)),
+                ]
+            ),
+            np.concatenate([np.ones(len(member) * NCOL), -np.repeat(months[years], NCOL)]),
+            lambda g: np.zeros(len(g)),
+        )
+        rel = np.concatenate([r for r, _, _ in rel_parts])
+        var = np.concatenate([c for _, c, _ in rel_parts])
+        coef = np.concatenate([k for _, _, k in rel_parts])
+        order = np.argsort(rel, kind="stable")
+        rel, var, coef = rel[order], var[order], coef[order]
+        n_cells = n_rows * NCOL
+        return cls(
+            n_y=len(yearly),
+            n_m=len(monthly),
+            v=np.nan_to_num(v),
+            valid=valid,
+            kind_c=kind_c,
+            cost=cost,
+            eligible=eligible,
+            grid=grid,
+            sensitive_u=sensitive_u,
+            comp=comp,
+            rel=rel,
+            var=var,
+            coef=coef,
+            rhs=np.concatenate(rhs_parts),
+            n_rel=offset,
+            rel_start=np.r_[0, np.cumsum(np.bincount(rel, minlength=offset))],
+            by_var=np.argsort(var, kind="stable"),
+            var_start=np.r_[0, np.cumsum(np.bincount(var, minlength=n_cells))],
+        )
+
+    # --- complementary suppression: every relation holding a hidden cell holds two positive ones
+
+    def complete(self, hidden: np.ndarray) -> np.ndarray:
+        """Add complementary cells until every relation that holds a hidden cell holds at least
+        two hidden cells with a positive count, or no published cell is left to hide in it; a
+        zero is hidden only where no positive cell is left (the relation's sum first).
+        Iterates until nothing changes; only relations that changed are looked at again."""
+        hidden = hidden.copy()
+        rel, var = self.rel, self.var
+        positive = self.v > 0
+        h = hidden[var]
+        cand = self.eligible[var] & ~h
+        n_hidden = np.bincount(rel, h, self.n_rel)
+        n_pos = np.bincount(rel, h & positive[var], self.n_rel)
+        n_pos_cand = np.bincount(rel, cand & positive[var], self.n_rel)
+        n_cand = np.bincount(rel, cand, self.n_rel)
+        zero_side = np.where(self.coef < 0, 0.0, 0.5)  # among zeros, the sum side first
+        active = np.flatnonzero(n_hidden > 0)
+        while len(active):
+            pos_cand = n_pos_cand[active] > 0
+            exposed = (n_pos[active] < 2) & (
+                pos_cand | ((n_hidden[active] < 2) & (n_cand[active] > 0))
+            )
+            ex = active[exposed]
+            if not len(ex):
+                break
+            idx = _ranges(self.rel_start[ex], self.rel_start[ex + 1])
+            x = var[idx]
+            ok = self.eligible[x] & ~hidden[x]
+            ok &= np.where(n_pos_cand[rel[idx]] > 0, positive[x], True)
+            idx = idx[ok]
+            chosen = _cheapest(rel[idx], var[idx], self.cost[var[idx]] + zero_side[idx])
+            chosen = chosen[~hidden[chosen]]
+            hidden[chosen] = True
+            # update the counts of every relation of the chosen cells
+            nz = self.by_var[_ranges(self.var_start[chosen], self.var_start[chosen + 1])]
+            r, c = rel[nz], var[nz]
+            np.add.at(n_hidden, r, 1)
+            np.add.at(n_pos, r, positive[c])
+            np.add.at(n_cand, r, -self.eligible[c].astype(np.int64))
+            np.add.at(n_pos_cand, r, -(self.eligible[c] & positive[c]).astype(np.int64))
+            active = np.unique(r)
+        return hidden
+
+    # --- the audit: a reader's attack with the true published values ---------------------------
+
+    def audit(self, hidden: np.ndarray, components: np.ndarray | None = None) -> np.ndarray:
+        """Cells an attack pins down: hidden cells, and unpublished sums that reveal a month.
+
+        ``components``: audit only the relations of these components (None: all)."""
+        unknown = (hidden | (self.kind_c == U)) & self.valid
+        rel, var, coef = self.rel, self.var, self.coef
+        if components is not None:
+            wanted = np.zeros(int(self.comp.max()) + 1, dtype=bool)
+            wanted[components] = True
+            inside = wanted[self.comp[var]]
+            rel, var, coef = rel[inside], var[inside], coef[inside]
+        known_part = np.bincount(rel, np.where(unknown[var], 0.0, coef * self.v[var]), self.n_rel)
+        keep = unknown[var]
+        r, x, a = rel[keep], var[keep], coef[keep]
+        rhs = self.rhs - known_part
+        lo, hi = _propagate(r, x, a, rhs, self.grid, self.n_rel)
+        g = self.grid[x]
+        width = hi - lo
+        single = np.where(g > 0, width < 0.5 * np.where(g > 0, g, 1.0), width < 1e-6)
+        xs = np.unique(x[single])
+        bad = hidden[xs] | self.sensitive_u[xs]
+        self._pinned = xs  # every pinned unknown (used by loosen)
+        return xs[bad]
+
+    def loosen(self, pinned: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+        """Complementary cells for pinned cells: in every relation of a pinned cell, its cheapest
+        published positive cell, else its cheapest published zero (the relation's sum first:
+        a hidden sum lets the members move). In a relation with no published cell left (such as
+        the unpublished months' own group), the same for its other pinned members."""
+        rel, var, coef = self.rel, self.var, self.coef
+
+        def candidates(rels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            idx = _ranges(self.rel_start[rels], self.rel_start[rels + 1])
+            x = var[idx]
+            cand = self.eligible[x] & ~hidden[x]
+            pos = cand & (self.v[x] > 0)
+            return idx, cand, pos
+
+        rels = self._relations_of(pinned)
+        idx, cand, _ = candidates(rels)
+        has_cand = np.zeros(self.n_rel, dtype=bool)
+        has_cand[rel[idx[cand]]] = True
+        stuck = rels[~has_cand[rels]]
+        if len(stuck):
+            members = var[_ranges(self.rel_start[stuck], self.rel_start[stuck + 1])]
+            others = np.intersect1d(members, self._pinned)
+            rels = np.union1d(rels, self._relations_of(others))
+        idx, cand, pos = candidates(rels)
+        has_pos = np.zeros(self.n_rel, dtype=bool)
+        has_pos[rel[idx[pos]]] = True
+        take = np.where(has_pos[rel[idx]], pos, cand)
+        idx = idx[take]
+        # among zeros, the sum side (negative coefficient) first
+        cost = self.cost[var[idx]] + np.where(coef[idx] < 0, 0.0, 0.5)
+        return _cheapest(rel[idx], var[idx], cost)
+
+    def _relations_of(self, cells: np.ndarray) -> np.ndarray:
+        nz = self.by_var[_ranges(self.var_start[cells], self.var_start[cells + 1])]
+        return np.unique(self.rel[nz])
+
+
+def _cheapest(rel: np.ndarray, var: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """Per relation, the candidate of least cost (ties: the first cell); distinct cells."""
+    if not len(rel):
+        return np.zeros(0, dtype=np.int64)
+    order = np.lexsort((var, cost, rel))
+    r = rel[order]
+    first = np.r_[True, r[1:] != r[:-1]]
+    return np.unique(var[order][first])
+
+
+def _propagate(
+    rel: np.ndarray,
+    var: np.ndarray,
+    coef: np.ndarray,
+    rhs: np.ndarray,
+    grid: np.ndarray,
+    n_rel: int,
+    max_iterations: int = 200,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds of each ``var`` (≥ 0, on its lattice) under Σ coef × x = rhs, to a fixed point.
+
+    Returns lo and hi aligned with ``var`` (the coordinate list), not per variable.
+    """
+    seen = np.zeros(len(grid), dtype=bool)
+    seen[var] = True
+    uvars = np.flatnonzero(seen)
+    slot = np.full(len(grid), -1)
+    slot[uvars] = np.arange(len(uvars))
+    inv = slot[var]
+    lo = np.zeros(len(uvars))
+    hi = np.full(len(uvars), np.inf)
+    g = grid[uvars]
+    # relation → its members (sorted by relation), variable → its relations
+    by_var = np.argsort(inv, kind="stable")
+    var_start = np.r_[0, np.cumsum(np.bincount(inv, minlength=len(uvars)))]
+    rel_start = np.r_[0, np.cumsum(np.bincount(rel, minlength=n_rel))]
+    mark = np.zeros(n_rel, dtype=bool)
+    slot_rel = np.zeros(n_rel, dtype=np.int64)
+    mark[rel] = True
+    active = np.flatnonzero(mark)
+    for _ in range(max_iterations):
+        if not len(active):
+            break
+        # the coordinates of the active relations (rel is sorted)
+        idx = _ranges(rel_start[active], rel_start[active + 1])
+        r, k, x = rel[idx], coef[idx], inv[idx]
+        na = len(active)
+        slot_rel[active] = np.arange(na)
+        rr = slot_rel[r]
+        pos = k > 0
+        l_, h_ = lo[x], hi[x]
+        cmin = np.where(pos, k * l_, k * h_)
+        cmax = np.where(pos, k * h_, k * l_)
+        fmin, fmax = np.isfinite(cmin), np.isfinite(cmax)
+        smin = np.bincount(rr, np.where(fmin, cmin, 0.0), na)
+        smax = np.bincount(rr, np.where(fmax, cmax, 0.0), na)
+        imin = np.bincount(rr, ~fmin, na)
+        imax = np.bincount(rr, ~fmax, na)
+        # the others' sum, for each member: coef × x = rhs − others
+        o_min = np.where(imin[rr] - ~fmin > 0, -np.inf, smin[rr] - np.where(fmin, cmin, 0.0))
+        o_max = np.where(imax[rr] - ~fmax > 0, np.inf, smax[rr] - np.where(fmax, cmax, 0.0))
+        a = (rhs[r] - o_max) / k
+        b = (rhs[r] - o_min) / k
+        new_lo = np.nan_to_num(np.where(pos, a, b), nan=-np.inf)
+        new_hi = np.nan_to_num(np.where(pos, b, a), nan=np.inf)
+        best_lo = np.full(len(uvars), -np.inf)
+        best_hi = np.full(len(uvars), np.inf)
+        np.maximum.at(best_lo, x, new_lo)
+        np.minimum.at(best_hi, x, new_hi)
+        up = best_lo > lo + 1e-6
+        down = best_hi < hi - 1e-6
+        changed = np.flatnonzero(up | down)
+        if not len(changed):
+            break
+        lo[up] = best_lo[up]
+        hi[down] = best_hi[down]
+        cl, ch = _snap(lo[changed], hi[changed], g[changed])
+        crossed = cl > ch
+        if crossed.any():  # equal up to floating-point noise
+            mid = (cl[crossed] + ch[crossed]) / 2
+            cl[crossed], ch[crossed] = mid, mid
+        lo[changed], hi[changed] = cl, ch
+        # next: the relations of the variables that moved
+        members = by_var[_ranges(var_start[changed], var_start[changed + 1])]
+        mark[:] = False
+        mark[rel[members]] = True
+        active = np.flatnonzero(mark)
+    return lo[inv], hi[inv]
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The concatenated integer ranges [start, end) (vectorised)."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.r_[0, np.cumsum(lengths)[:-1]], lengths)
+    return np.arange(total) + offsets
+
+
+def _snap(lo: np.ndarray, hi: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds ≥ 0 and on each variable's lattice (step g; 0 = none)."""
+    lo = np.maximum(lo, 0.0)
+    on = g > 0
+    step = np.where(on, g, 1.0)
+    lo = np.where(on, np.ceil(lo / step - 1e-7) * step, lo)
+    fin = on & np.isfinite(hi)
+    hi = np.where(fin, np.floor(np.where(fin, hi, 0.0) / step + 1e-7) * step, hi)
+    return lo, hi
+
+
+# --- inputs ---------------------------------------------------------------------------------------
+
+
+def _strs(*parts: pd.Series) -> np.ndarray:
+    return np.concatenate([p.astype(str).to_numpy() for p in parts])
+
+
+def _unpublished(monthly: pd.DataFrame, unpublished: pd.DataFrame) -> pd.DataFrame:
+    """Per (area, measure, year) with published months: the sum of its unpublished months.
+
+    Only that sum matters to a reader: per municipality, the unpublished months form a table of
+    months × categories whose margins are the published monthly totals and these sums, and such a
+    table always has a non-negative integer filling, so the months add nothing else. Years
+    without any published month are left out for the same reason (their annual averages and
+    group totals say all there is). Columns: geo_code, geo_level, measure, period (the year),
+    total, the breakdown columns, n_pos (months with a positive total), min_pos (the smallest).
+    """
+    pub = monthly[["measure", "period"]].astype(str)
+    pub_years = pd.MultiIndex.from_arrays([pub.measure, pub.period.str[:4]]).unique()
+    o = pd.DataFrame(
+        {
+            "geo_code": unpublished.geo_code.astype(str).to_numpy(),
+            "geo_level": unpublished.geo_level.astype(str).to_numpy(),
+            "measure": unpublished.measure.astype(str).to_numpy(),
+            "period": unpublished.period.astype(str).str[:4].to_numpy(),
+            **{c: unpublished[c].to_numpy(dtype="float64") for c in ("total", *CELL_COLUMNS)},
+        }
+    )
+    keep = pd.MultiIndex.from_arrays([o.measure, o.period]).isin(pub_years)
+    o = o[keep & o.total.notna().to_numpy()]
+    o = o.assign(n_pos=(o.total > 0).astype("int64"), min_pos=o.total.where(o.total > 0))
+    g = o.groupby(["geo_code", "geo_level", "measure", "period"], sort=True)
+    out = g[["total", *CELL_COLUMNS, "n_pos"]].sum()
+    out["min_pos"] = g.min_pos.min().fillna(np.inf)
+    return out.reset_index()
+
+
+def _complete_years(
+    rows: pd.DataFrame, yearly: pd.DataFrame, parents: Mapping[str, str]
+) -> np.ndarray:
+    """Per row: True for an annual average that is exactly the mean of its area's months.
+
+    A municipality's always is (over its own months). A higher level's is the sum of its members'
+    averages, which is the mean of its own months only when every member has all the year's
+    months or none."""
+    y = yearly[["geo_code", "geo_level", "measure", "period", "months", "published_months"]]
+    y = y.astype({"geo_code": str, "geo_level": str, "measure": str, "period": str})
+    muni = y[y.geo_level == "municipality"]
+    partial = muni[(muni.months > 0) & (muni.months < muni.published_months)]
+    anc = []
+    cur = partial[["geo_code", "measure", "period"]].assign(geo_code=partial.geo_code.map(parents))
+    while len(cur := cur[cur.geo_code.fillna("") != ""]):
+        anc.append(cur)
+        cur = cur.assign(geo_code=cur.geo_code.map(parents))
+    if not anc:
+        return np.ones(len(rows), dtype=bool)
+    bad = pd.MultiIndex.from_frame(pd.concat(anc)).unique()
+    keys = pd.MultiIndex.from_frame(rows[["geo", "measure", "period"]])
+    return ~((rows.level != "municipality").to_numpy() & keys.isin(bad))

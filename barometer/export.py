@@ -1,7 +1,8 @@
 """Writing the indicator table as CSV or Parquet (downloads and ``build.py export``).
 
 CSV: UTF-8, header, comma; columns of the indicator table plus ``geo_name_nl`` and
-``geo_name_fr``; values rounded to 6 decimals in their shortest form, missing values empty; a
+``geo_name_fr``; values rounded to 6 decimals in their shortest form (annual averages of counts
+arrive rounded to one decimal from indicators.py and keep it), missing values empty; a
 text cell that would start with = + - @ (a spreadsheet formula) is prefixed with an apostrophe.
 """
 

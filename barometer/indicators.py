@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from barometer.canonical import Canonical
-from barometer.disclosure import suppress
+from barometer.disclosure import CELL_COLUMNS, protect
 from barometer.schema import TableSchema
 from barometer.sources.extract import ExtractMeta
 from barometer.vocabulary import (
@@ -285,6 +285,20 @@ def build_frames(canon: Canonical) -> Frames:
     return Frames(monthly=monthly, yearly=yearly, last_month=last)
 
 
+AVERAGE_DECIMALS = 1
+"""Annual averages of counts are published to one decimal: every indicator of a year (rates,
+shares, changes, ratios) is computed from the rounded averages, so none carries more."""
+
+
+def round_averages(yearly: pd.DataFrame) -> pd.DataFrame:
+    """The yearly frame with its counts (annual averages) rounded to ``AVERAGE_DECIMALS``.
+
+    Each level is rounded on its own (a province's average is its exact sum, rounded), so the
+    published figures of the levels add up to within the rounding, as a reader is told."""
+    cols = list(COUNT_COLUMNS)
+    return yearly.assign(**{c: yearly[c].round(AVERAGE_DECIMALS) for c in cols})
+
+
 # --- indicators on a wide frame -----------------------------------------------------------------
 
 
@@ -405,13 +419,27 @@ def _flags_for(f: pd.DataFrame, spec: Spec, supp: pd.DataFrame, yearly: bool) ->
     return bits
 
 
-def to_tidy(frame: pd.DataFrame, *, period_type: str, monthly_full: bool) -> dict[str, np.ndarray]:
-    """Tidy rows for one wide frame (after suppression), as column arrays of category codes.
+def to_tidy(
+    frame: pd.DataFrame,
+    *,
+    period_type: str,
+    monthly_full: bool,
+    supp: pd.DataFrame | None = None,
+) -> dict[str, np.ndarray]:
+    """Tidy rows for one wide frame, as column arrays of category codes.
 
     ``frame`` carries categorical geo_code, geo_level, measure and period columns (with the
-    table-wide categories), so rows are assembled from integer codes, not strings.
+    table-wide categories), so rows are assembled from integer codes, not strings. ``supp``: the
+    frame's suppression mask (disclosure.protect; row for row, True = hidden), required when
+    breakdowns are published (``monthly_full`` False).
     """
-    f, supp = suppress(frame)
+    f = frame
+    if supp is None:
+        if not monthly_full:
+            raise ValueError("to_tidy: breakdowns are published, a suppression mask is required")
+        supp = pd.DataFrame(False, index=f.index, columns=list(CELL_COLUMNS))
+    if len(supp) != len(f):
+        raise ValueError(f"to_tidy: mask of {len(supp)} rows for a frame of {len(f)}")
     yearly = period_type == "year"
     specs = _specs(monthly_full)
     if yearly:
@@ -492,19 +520,28 @@ def compute_indicators(canon: Canonical) -> IndicatorResult:
     frames = build_frames(canon)
     ent = canon.entities
     subsets = tuple(m for m, whole in canon.catalogue.subsets().items() if whole == RATIO_BASE)
-    monthly = compute_columns(frames.monthly, ent, monthly=True, subsets=subsets)
-    yearly = compute_columns(frames.yearly, ent, monthly=False, subsets=subsets)
     recent_from = {
         m: month_label(month_index(last) - RECENT_MONTHS + 1)
         for m, last in frames.last_month.items()
     }
+    fm = frames.monthly
+    recent = (fm.period.astype(str) >= fm.measure.astype(str).map(recent_from)).to_numpy()
+    # one suppression step over everything published at once, on the unrounded counts
+    protection = protect(
+        frames.yearly,
+        fm[recent],
+        fm[~recent],
+        parents=dict(zip(ent.code.astype(str), ent.parent.fillna("").astype(str), strict=True)),
+        headline=frames.last_month,
+    )
+    monthly = compute_columns(fm, ent, monthly=True, subsets=subsets)
+    yearly = compute_columns(round_averages(frames.yearly), ent, monthly=False, subsets=subsets)
     cats = _categories(ent, monthly, yearly)
     monthly, yearly = _as_categories(monthly, cats), _as_categories(yearly, cats)
-    recent = (monthly.period.astype(str) >= monthly.measure.astype(str).map(recent_from)).to_numpy()
     parts = [
         to_tidy(monthly[~recent], period_type="month", monthly_full=True),
-        to_tidy(monthly[recent], period_type="month", monthly_full=False),
-        to_tidy(yearly, period_type="year", monthly_full=False),
+        to_tidy(monthly[recent], period_type="month", monthly_full=False, supp=protection.monthly),
+        to_tidy(yearly, period_type="year", monthly_full=False, supp=protection.yearly),
     ]
     table = _finalise(parts, cats)
     report = {
@@ -512,6 +549,7 @@ def compute_indicators(canon: Canonical) -> IndicatorResult:
         "recent_detail_from": recent_from,
         "incomplete": _incomplete_report(monthly, yearly),
         "rows": len(table),
+        "disclosure": {k: v for k, v in protection.report.items() if k != "seconds"},
     }
     return IndicatorResult(
         table=table,

@@ -286,7 +286,7 @@ var Barometer = (function () {
     if (!e) { return null; }
     var pops = undelta(doc.pop[code], 1);
     var res = {};
-    [["month", doc.months, "c", "o", 1, 1, "b", doc.share_months], ["year", doc.years, "y", "yo", 1000, 10, "yb", doc.share_years]].forEach(function (k) {
+    [["month", doc.months, "c", "o", 1, 1, "b", doc.share_months], ["year", doc.years, "y", "yo", 10, 10, "yb", doc.share_years]].forEach(function (k) {
       var periods = k[1], counts = undelta(e[k[2]], k[4]), over = e[k[3]] || {};
       var totals = {}, rates = [];
       periods.forEach(function (p, i) {
