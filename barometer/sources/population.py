@@ -61,7 +61,6 @@ SHEET = re.compile(r"Population\s*en\s*([0-9]{4})")
 """A sheet of populations on 1 January (the 1995 sheet is named ``Populationen 1995``)."""
 HEADER = ("code ins", None, "hommes", "femmes", "total")
 """Row 2 of every sheet, lower-cased and stripped (None: any text, the place name)."""
-COLUMNS = ("Code INS", "Lieu de résidence", "Hommes", "Femmes", "Total")
 FOOTER = re.compile(r"(Bron|Source)\s*:")
 FIRST_DATA_ROW = 3
 MAX_COUNT = 10**MAX_DIGITS
@@ -79,7 +78,10 @@ def read_population_workbook(path: Path, code_map: pd.DataFrame) -> pd.DataFrame
     check_archive(path)
     try:
         wb = CalamineWorkbook.from_path(str(path))
-        sheets = {s: wb.get_sheet_by_name(s).to_python() for s in wb.sheet_names}
+        # from cell A1 (not from the first cell used), so that a row is the sheet's own row number
+        sheets = {
+            s: wb.get_sheet_by_name(s).to_python(skip_empty_area=False) for s in wb.sheet_names
+        }
     except Exception as exc:  # noqa: BLE001 - calamine raises its own error types for non-xlsx
         raise DataError(
             Problem(name, 0, "-", "an xlsx workbook", f"unreadable data ({type(exc).__name__})")
