@@ -9,8 +9,13 @@ Outputs: ExtractMeta and RAW_EXTRACT: one row per (measure, month, code valid in
 Everything in SCHEMA.md's contract is checked, each defect reported with its line and column:
 the exact header, measures, months (format, within the extract period, not in the future of
 the extract date), codes (format, known, valid in the month, not Herstappe), counts
-(non-negative whole numbers), rows either fully empty or fully filled, every breakdown group
-summing to the total, unique keys, and gpmi/spi never above ris in any cell.
+(non-negative whole numbers of at most 9 digits), rows either fully empty or fully filled,
+every breakdown group summing to the total, unique keys, subsets never above their measure in
+any cell, and completeness: one row per measure, month and code valid in the month (issue 13).
+
+The metadata cannot change that contract: it may name only measures of the catalogue, its
+dates are real and none lies after the extract date, its stable-after months are within 0-24,
+its booleans are JSON booleans, and it has no key the reader does not know.
 """
 
 from __future__ import annotations
@@ -436,7 +441,10 @@ def _check_complete(
             "month": f"no row of {f.measure} in {f.month}",
             "nis": f"no row of {f.measure} {f.month} {f.code}",
         }[column]
-        problems.append(Problem(name, 0, column, what, f"{first_key} ({len(rows):,} rows missing)"))
+        n = len(rows)
+        problems.append(
+            Problem(name, 0, column, what, f"{first_key} ({n:,} row{'s' * (n != 1)} missing)")
+        )
     return problems
 
 
