@@ -34,15 +34,12 @@ from barometer.config import Config
 from barometer.errors import DataError, Problem
 from barometer.geography import Geography, build_geography
 from barometer.income import harmonise_income
-from barometer.population import harmonise_population
+from barometer.plausibility import plausibility_warnings, population_by_code
+from barometer.population import check_agreement, harmonise_population
 from barometer.sources.boundaries import read_boundaries
 from barometer.sources.extract import ExtractMeta, read_extract, read_meta
 from barometer.sources.income import read_income
-from barometer.sources.population import (
-    read_population_brussels,
-    read_population_flanders,
-    read_population_long,
-)
+from barometer.sources.population import read_population_csv, read_population_workbook
 from barometer.sources.refnis import read_merger, read_refnis
 from barometer.sources.registry import Inputs, resolve
 from barometer.sources.textio import display_name
@@ -70,6 +67,9 @@ class Canonical:
     topology: dict[str, Any]
     catalogue: Catalogue = field(compare=False)
     """The measure catalogue (read anew on every run: not part of the cached tables)."""
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+    """Implausible but well-formed input (``plausibility``), one line each naming file and line;
+    logged by :func:`load_canonical` on every run, also from the cache (so ``--strict`` fails)."""
     inputs: Inputs | None = field(default=None, compare=False)
     from_cache: bool = field(default=False, compare=False)
 
@@ -111,12 +111,14 @@ def load_canonical(cfg: Config) -> Canonical:
         t0 = time.perf_counter()
         canon = _read_cache(entry, inputs, catalogue)
         log.info("canonical tables read from cache %s in %.2fs", key, time.perf_counter() - t0)
-        return canon
-    t0 = time.perf_counter()
-    canon = parse_inputs(inputs, catalogue)
-    log.info("inputs parsed and validated in %.2fs", time.perf_counter() - t0)
-    if cfg.use_cache:
-        _write_cache(cfg.cache_dir, key, canon)
+    else:
+        t0 = time.perf_counter()
+        canon = parse_inputs(inputs, catalogue)
+        log.info("inputs parsed and validated in %.2fs", time.perf_counter() - t0)
+        if cfg.use_cache:
+            _write_cache(cfg.cache_dir, key, canon)
+    for warning in canon.warnings:
+        log.warning("%s", warning)
     return canon
 
 
@@ -142,7 +144,7 @@ def parse_inputs(inputs: Inputs, catalogue: Catalogue | None = None) -> Canonica
 
     names = {sid: display_name(path) for sid, path in inputs.paths.items()}
     refnis = attempt(lambda: read_refnis(p("refnis")))
-    meta = attempt(lambda: read_meta(p("extract_meta")))
+    meta = attempt(lambda: read_meta(p("extract_meta"), catalogue.codes))
     geo: Geography | None = None
     if refnis is not None:
         munis = set(refnis.loc[refnis.level == 4, "code"])
@@ -163,16 +165,20 @@ def parse_inputs(inputs: Inputs, catalogue: Catalogue | None = None) -> Canonica
     if geo is None or meta is None:
         if meta is None and geo is not None:
             attempt(
-                lambda: read_extract(p("extract"), _fallback_meta(catalogue), geo.code_map, subsets)
+                lambda: read_extract(
+                    p("extract"), _fallback_meta(catalogue), geo.code_map, subsets, complete=False
+                )
             )
         raise DataError(problems, omitted)
     cm = geo.code_map
     codes_2025 = set(geo.municipalities.code)
     boundaries = attempt(lambda: read_boundaries(p("boundaries"), codes_2025))
+    # in order of precedence: a year comes whole from the first source that has it
     pop_frames = {
-        "statbel": attempt(lambda: read_population_long(p("population"), cm)),
-        "flanders": attempt(lambda: read_population_flanders(p("population_flanders"), cm)),
-        "brussels": attempt(lambda: read_population_brussels(p("population_brussels"), cm)),
+        "population_workbook": attempt(
+            lambda: read_population_workbook(p("population_workbook"), cm)
+        ),
+        "population_recent": attempt(lambda: read_population_csv(p("population_recent"), cm)),
     }
     raw_income = attempt(lambda: read_income(p("income"), cm))
     totals = attempt(lambda: read_published_totals(p("published_totals"), set(geo.entities.code)))
@@ -182,9 +188,13 @@ def parse_inputs(inputs: Inputs, catalogue: Catalogue | None = None) -> Canonica
     parts = [boundaries, raw_income, totals, raw_extract, *pop_frames.values()]
     if any(x is None for x in parts):
         raise DataError(problems, omitted)
+    problems.extend(check_agreement(pop_frames, names))
+    if problems:
+        raise DataError(problems, omitted)
     population = harmonise_population(pop_frames, cm)
+    warnings = plausibility_warnings(raw_extract, population_by_code(pop_frames), names["extract"])
     wide = harmonise_extract(raw_extract, cm)
-    _check_population_covers_extract(population, wide, names["population"], problems)
+    _check_population_covers_extract(population, wide, names["population_workbook"], problems)
     if problems:
         raise DataError(problems, omitted)
     return Canonical(
@@ -197,6 +207,7 @@ def parse_inputs(inputs: Inputs, catalogue: Catalogue | None = None) -> Canonica
         published_totals=totals,
         topology=build_topology(boundaries, geo.entities),
         catalogue=catalogue,
+        warnings=tuple(warnings),
         inputs=inputs,
     )
 
@@ -241,10 +252,12 @@ def _read_cache(entry: Path, inputs: Inputs, catalogue: Catalogue) -> Canonical:
     tables = {t: pd.read_parquet(entry / f"{t}.parquet") for t in TABLES}
     meta = ExtractMeta(**json.loads((entry / "meta.json").read_text(encoding="utf-8")))
     topology = json.loads((entry / "topology.json").read_text(encoding="utf-8"))
+    warnings = json.loads((entry / "warnings.json").read_text(encoding="utf-8"))
     return Canonical(
         meta=meta,
         topology=topology,
         catalogue=catalogue,
+        warnings=tuple(warnings),
         inputs=inputs,
         from_cache=True,
         **tables,
@@ -261,6 +274,7 @@ def _write_cache(cache_dir: Path, key: str, canon: Canonical) -> None:
             json.dumps(dataclasses.asdict(canon.meta), sort_keys=True), encoding="utf-8"
         )
         (tmp / "topology.json").write_text(topology_json(canon.topology), encoding="utf-8")
+        (tmp / "warnings.json").write_text(json.dumps(list(canon.warnings)), encoding="utf-8")
         (tmp / "done").write_text(key, encoding="utf-8")
         final = cache_dir / key
         if final.exists():

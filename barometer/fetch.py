@@ -95,9 +95,8 @@ def fetch(cfg: Config) -> FetchReport:
                 continue
             digest = hashlib.sha256(data).hexdigest()
             if src.sha256 and digest != src.sha256:
-                reasons.append(
-                    f"{url}: sha256 {digest} differs from the pinned {src.sha256}; refused"
-                )
+                # the verdict first: what was found is cut to 80 characters (errors.Problem)
+                reasons.append(f"refused: sha256 {digest[:12]}… is not the pinned one ({url})")
                 continue
             dest.parent.mkdir(parents=True, exist_ok=True)
             tmp = dest.with_name(dest.name + ".part")

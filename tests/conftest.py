@@ -73,12 +73,15 @@ def canon(snapshot: Path) -> Canonical:
     return parse_inputs(resolve(snapshot_config()))
 
 
-SMALL_MONTHS = ("2018-12", "2019-01", "2024-12", "2025-01")
+SMALL_MONTHS = ("2024-11", "2024-12", "2025-01", "2025-02")
+"""The months of the small extract: contiguous (an extract is complete or refused: every month
+from first_month to last_month), around the 2025 merger wave."""
 
 
 @pytest.fixture(scope="session")
 def small_extract(tmp_path_factory: pytest.TempPathFactory, snapshot: Path) -> Path:
-    """A data directory holding only a 4-month cut of the real extract (around both merger waves)."""
+    """A data directory holding only a 4-month cut of the real extract (around the 2025 mergers),
+    with its metadata's period cut to match."""
     root = tmp_path_factory.mktemp("small")
     dest = root / "pod_mi_synthetic"
     dest.mkdir()
@@ -88,7 +91,9 @@ def small_extract(tmp_path_factory: pytest.TempPathFactory, snapshot: Path) -> P
         ]
     with gzip.open(dest / "extract.csv.gz", "wt", encoding="utf-8", newline="") as fh:
         fh.writelines(lines)
-    shutil.copy(snapshot / "pod_mi_synthetic/extract_meta.json", dest / "extract_meta.json")
+    meta = read_meta(snapshot)
+    meta.update(first_month=SMALL_MONTHS[0], last_month=SMALL_MONTHS[-1])
+    (dest / "extract_meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     return root
 
 

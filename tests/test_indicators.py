@@ -28,10 +28,25 @@ def raw(snapshot):
 
 @pytest.fixture(scope="module")
 def raw_pop(snapshot):
+    """(year, code) → total, read here from the raw population files: Statbel's workbook with
+    calamine (1992-2024, every sheet 'Population en YYYY') and the tidy file for 2025-2026."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(
+        str(snapshot / "population/statbel_Population_par_commune_1992-2024.xlsx")
+    )
+    out = {}
+    for name in wb.sheet_names:
+        if name.startswith("Population"):
+            for row in wb.get_sheet_by_name(name).to_python()[4:]:
+                if isinstance(row[0], str) and row[0].isascii() and row[0].isdigit():
+                    out[(int(name[-4:]), row[0])] = int(row[4])
     with open(
-        snapshot / "population/statbel_population_1jan_1992-2021_by_sex_long.csv", encoding="utf-8"
+        snapshot / "population/statbel_population_1jan_2022-2026_long.csv", encoding="utf-8"
     ) as fh:
-        return {(int(r["year_1jan"]), r["nis_code"]): int(r["total"]) for r in csv.DictReader(fh)}
+        for r in csv.DictReader(fh):
+            out.setdefault((int(r["year"]), r["nis_code"]), int(r["total"]))
+    return out
 
 
 def pick(table, geo, measure, period, indicator="count", dimension="total", category="total"):
@@ -128,13 +143,32 @@ def test_herstappe_does_not_make_tongeren_incomplete(table, canon):
     assert "incomplete" not in pick(table, "73000", "ris", month).flag
 
 
-def test_denominators_fall_back_visibly(table):
-    assert pick(table, "62063", "ris", "2023", "per_1000").flag == "population_year=2021"  # Liège
-    assert pick(table, "44021", "ris", "2023", "per_1000").flag == ""  # Gent: 2023 exists
-    assert pick(table, "21004", "ris", "2023-05", "per_1000").flag == "population_year=2021"
-    flanders = pick(table, "02000", "ris", "2023", "per_1000").flag
-    assert flanders == "population_years=2021-2023"  # merged successors lack 2022-2024
-    assert pick(table, "01000", "ris", "2026-07", "per_1000").flag == "population_years=2021-2025"
+@pytest.mark.parametrize(
+    ("geo", "year", "months"),
+    [
+        ("62063", "2025", 12),  # Liège (Wallonia): population of 1 January 2025
+        ("21012", "2023", 12),  # Sint-Jans-Molenbeek (Brussels): 1 January 2023
+        ("82039", "2026", 7),  # Bastogne, merged with Bertogne on 1 January 2025: 2026
+    ],
+)
+def test_rates_recomputed_from_the_raw_files(table, raw, raw_pop, geo, year, months):
+    """Issue 13, item 1: the rate is the annual average of the monthly counts over the population
+    of 1 January of the same year, computed here from the raw extract and population files."""
+    ris = raw[(raw.measure == "ris") & (raw.nis == geo) & raw.month.str.startswith(year)]
+    ris = ris[ris.month <= "2026-07"]  # the last published month of ris (stable-month rule)
+    assert ris.total.notna().sum() == months
+    expected = ris.total.mean() / raw_pop[(int(year), geo)] * 1000
+    row = pick(table, geo, "ris", year, "per_1000")
+    assert row.value == pytest.approx(expected, rel=1e-12)
+    # the population of the right year (no population_year flag); 2026 is partial (7 months)
+    assert row.flag == ("" if months == 12 else f"months={months}")
+
+
+def test_every_rate_uses_the_population_of_its_own_year(table):
+    """No `population_year` flag is left: every year of the extract has its population (before
+    the 2022-2026 population files, 85,237 rates fell back to 2021 or 2025)."""
+    rates = table[table.indicator.isin(["per_1000", "rank_region", "rank_country"])]
+    assert not rates.flag.astype(str).str.contains("population_year").any()
 
 
 def test_annual_average_says_how_many_months(table):

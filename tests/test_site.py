@@ -95,13 +95,12 @@ def test_gent_numbers_from_the_raw_files(site, raw, snapshot):
         raw[(raw.measure == "ris") & (raw.month == "2026-07") & (raw.nis == "44021")].total.item()
     )
     with open(
-        snapshot / "population/flanders_population_1jan_2015-2025_from_gemeente-dashboard.csv",
-        encoding="utf-8",
+        snapshot / "population/statbel_population_1jan_2022-2026_long.csv", encoding="utf-8"
     ) as fh:
-        pop = next(
+        pop = next(  # the population of 1 January of the same year (issue 13)
             int(r["total"])
             for r in csv.DictReader(fh)
-            if r["nis_code"] == "44021" and r["year_1jan"] == "2025"
+            if r["nis_code"] == "44021" and r["year"] == "2026"
         )
     rate = count / pop * 1000
     for lang, loc, path in (
@@ -220,7 +219,7 @@ def test_charts_are_inline_svg_with_text_alternatives(site):
     assert html.count('role="img" aria-label="') >= 5
     assert html.count('<details class="data-table" data-pagefind-ignore>') == 4
     # the chart's one-sentence summary, as the text alternative and under the chart
-    summary = "Gent: 27,4 per 1000 inwoners in juli 2026"
+    summary = "Gent: 27,3 per 1000 inwoners in juli 2026"
     assert f'role="img" aria-label="{summary}' in html
     assert summary in text(html)
     assert "cdn" not in html.lower()

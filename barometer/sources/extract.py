@@ -9,23 +9,41 @@ Outputs: ExtractMeta and RAW_EXTRACT: one row per (measure, month, code valid in
 Everything in SCHEMA.md's contract is checked, each defect reported with its line and column:
 the exact header, measures, months (format, within the extract period, not in the future of
 the extract date), codes (format, known, valid in the month, not Herstappe), counts
-(non-negative whole numbers), rows either fully empty or fully filled, every breakdown group
-summing to the total, unique keys, and gpmi/spi never above ris in any cell.
+(non-negative whole numbers of at most 9 digits), rows either fully empty or fully filled,
+every breakdown group summing to the total, unique keys, subsets never above their measure in
+any cell, and completeness: one row per measure, month and code valid in the month (issue 13).
+
+The metadata cannot change that contract: it may name only measures of the catalogue, its
+dates are real and none lies after the extract date, its stable-after months are within 0-24,
+its booleans are JSON booleans, and it has no key the reader does not know.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from barometer.errors import DataError, Problem
 from barometer.schema import TableSchema
-from barometer.sources.textio import NIS, Collector, display_name, read_bytes, read_table, to_int
+from barometer.sources.textio import (
+    COUNT_OR_EMPTY,
+    MAX_DIGITS,
+    NIS,
+    Collector,
+    display_name,
+    load_json,
+    read_bytes,
+    read_table,
+    to_int,
+)
 from barometer.vocabulary import COUNT_COLUMNS, GROUPS, HERSTAPPE
 
 KEY_COLUMNS = ["measure", "month", "nis", "name_nl"]
@@ -38,13 +56,28 @@ RAW_EXTRACT = TableSchema(
         "month": "str",
         "code": "str",
         **dict.fromkeys(COUNT_COLUMNS, "int"),
+        "line": "int",
     },
     key=("measure", "month", "code"),
     doc="the extract as validated: code valid in the month; counts nullable (NA = no claim)",
 )
 
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-_DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+_DATE = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])")
+LANGS = ("nl", "fr", "de", "en")
+STABLE_RANGE = (0, 24)
+"""``stable_after_months`` within these bounds (months): beyond two years the rule would hide
+most of what the barometer is for, and a typo (40 for 4) would pass unnoticed."""
+META_REQUIRED = (
+    "synthetic",
+    "publisher",
+    "extract_date",
+    "first_month",
+    "last_month",
+    "measures",
+    "stable_after_months",
+)
+META_OPTIONAL = ("previous_vintage", "not_collected")
 
 
 @dataclass(frozen=True)
@@ -58,6 +91,10 @@ class ExtractMeta:
     last_month: str
     measures: dict[str, dict[str, str]]
     stable_after_months: dict[str, int]
+    previous_vintage: str | None = None
+    """The extract date of the previous vintage, if the publisher names it."""
+    not_collected: dict[str, list[str]] = field(default_factory=dict)
+    """Measure → breakdown columns never recorded for it (always empty, not missing)."""
 
     @property
     def extract_month(self) -> str:
@@ -69,106 +106,145 @@ def _line_of(text: str, key: str) -> int:
     return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
-def read_meta(path: Path) -> ExtractMeta:
-    """Read and check extract_meta.json."""
+def _real_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def read_meta(path: Path, known_measures: Collection[str]) -> ExtractMeta:
+    """Read extract_meta.json and check that it cannot bend the contract.
+
+    ``known_measures``: the codes of the measure catalogue; the metadata may only name those.
+    Every key is typed (booleans are JSON booleans, never the text "true"), dates are real
+    calendar dates, no date lies after the extract date, ``stable_after_months`` gives every
+    measure a whole number of months in :data:`STABLE_RANGE`, and unknown keys are refused.
+    """
     name = display_name(path)
     data = read_bytes(path)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            Problem(
-                name,
-                data.count(b"\n", 0, exc.start) + 1,
-                "-",
-                "UTF-8 JSON",
-                "bytes that are not UTF-8",
-            )
-        ) from None
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DataError(Problem(name, exc.lineno, "-", "valid JSON", exc.msg)) from None
+    doc = load_json(data, name)
+    text = data.decode("utf-8")
     if not isinstance(doc, dict):
         raise DataError(Problem(name, 1, "-", "a JSON object", type(doc).__name__))
     problems: list[Problem] = []
 
-    def need(key: str, kind: type, pattern: re.Pattern[str] | None = None) -> Any:
-        value: Any = doc.get(key)
-        line = _line_of(text, key)
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    key,
-                    f"a {kind.__name__}",
-                    "nothing" if value is None else repr(value),
-                )
-            )
-            return None
-        if pattern is not None and not pattern.fullmatch(str(value)):
-            problems.append(
-                Problem(name, line, key, f"a value like {pattern.pattern}", repr(value))
-            )
+    def bad(key: str, expected: str, found: object, at: str | None = None) -> None:
+        shown = "nothing" if found is None else found if isinstance(found, str) else repr(found)
+        problems.append(Problem(name, _line_of(text, at or key), key, expected, shown))
+
+    for key in doc:
+        if key not in META_REQUIRED + META_OPTIONAL:
+            bad(key, f"only the keys {', '.join(META_REQUIRED + META_OPTIONAL)}", f"'{key}'")
+
+    def need(key: str, kind: type, what: str) -> Any:
+        value = doc.get(key)
+        if type(value) is not kind:  # not isinstance: True is an int, and "true" is no bool
+            bad(key, what, json.dumps(value) if value is not None else None)
             return None
         return value
 
-    synthetic = need("synthetic", bool)
-    publisher = need("publisher", str)
-    extract_date = need("extract_date", str, _DATE)
-    first = need("first_month", str, _MONTH)
-    last = need("last_month", str, _MONTH)
-    measures = need("measures", dict)
-    stable = need("stable_after_months", dict)
+    synthetic = need("synthetic", bool, "a JSON boolean (true or false)")
+    publisher = need("publisher", str, "a text")
+    extract_date = need("extract_date", str, "a date YYYY-MM-DD")
+    first = need("first_month", str, "a month YYYY-MM")
+    last = need("last_month", str, "a month YYYY-MM")
+    measures = need("measures", dict, "an object: measure code → labels")
+    stable = need("stable_after_months", dict, "an object: measure code → months")
+
+    if isinstance(extract_date, str) and not (
+        _DATE.fullmatch(extract_date) and _real_date(extract_date)
+    ):
+        bad("extract_date", "a real calendar date YYYY-MM-DD", repr(extract_date))
+        extract_date = None
+    for key, value in (("first_month", first), ("last_month", last)):
+        if isinstance(value, str) and not _MONTH.fullmatch(value):
+            bad(key, "a month YYYY-MM", repr(value))
+    first = first if isinstance(first, str) and _MONTH.fullmatch(first) else None
+    last = last if isinstance(last, str) and _MONTH.fullmatch(last) else None
+    if isinstance(publisher, str) and not publisher.strip():
+        bad("publisher", "a text", "an empty text")
+
     if isinstance(measures, dict):
+        if not measures:
+            bad("measures", "at least one measure", "none")
         for m, labels in measures.items():
-            if not (
-                isinstance(labels, dict)
-                and all(isinstance(labels.get(lang), str) for lang in ("nl", "fr", "de", "en"))
-            ):
-                problems.append(
-                    Problem(
-                        name,
-                        _line_of(text, m),
-                        f"measures.{m}",
-                        "labels in nl, fr, de and en",
-                        repr(labels),
-                    )
+            if m not in known_measures:
+                bad(
+                    f"measures.{m}",
+                    f"a measure of the catalogue ({', '.join(known_measures)})",
+                    f"'{m}'",
+                    at=m,
                 )
+            elif not (
+                isinstance(labels, dict)
+                and set(labels) == set(LANGS)
+                and all(isinstance(v, str) and v.strip() for v in labels.values())
+            ):
+                bad(f"measures.{m}", "labels in nl, fr, de and en", json.dumps(labels), at=m)
     if isinstance(stable, dict) and isinstance(measures, dict):
+        lo, hi = STABLE_RANGE
         for m in measures:
             v = stable.get(m)
-            if not (isinstance(v, int) and not isinstance(v, bool) and v >= 1):
-                problems.append(
-                    Problem(
-                        name,
-                        _line_of(text, "stable_after_months"),
-                        f"stable_after_months.{m}",
-                        "a whole number of months ≥ 1",
-                        repr(v),
-                    )
+            if not (type(v) is int and lo <= v <= hi):
+                bad(
+                    f"stable_after_months.{m}",
+                    f"a whole number of months from {lo} to {hi}",
+                    json.dumps(v) if m in stable else None,
+                    at="stable_after_months",
                 )
+        for m in sorted(set(stable) - set(measures)):
+            bad(
+                f"stable_after_months.{m}",
+                "only measures of the metadata's measures",
+                f"'{m}'",
+                at="stable_after_months",
+            )
+
+    previous = doc.get("previous_vintage")
+    if "previous_vintage" in doc:
+        if not (isinstance(previous, str) and _DATE.fullmatch(previous) and _real_date(previous)):
+            bad("previous_vintage", "a real calendar date YYYY-MM-DD", json.dumps(previous))
+            previous = None
+        elif extract_date and previous >= extract_date:
+            bad(
+                "previous_vintage",
+                f"a date before the extract date {extract_date}",
+                previous,
+            )
+    not_collected = doc.get("not_collected", {})
+    if not isinstance(not_collected, dict):
+        bad(
+            "not_collected",
+            "an object: measure code → breakdown columns",
+            json.dumps(not_collected),
+        )
+        not_collected = {}
+    for m, cols in not_collected.items():
+        whole = {c for group in GROUPS.values() if set(group) <= set(cols or ()) for c in group}
+        if not isinstance(measures, dict) or m not in measures:
+            bad(f"not_collected.{m}", "a measure of the metadata's measures", f"'{m}'", at=m)
+        elif not (
+            isinstance(cols, list)
+            and cols
+            and all(isinstance(c, str) for c in cols)
+            and len(set(cols)) == len(cols)
+            and set(cols) == whole
+        ):
+            bad(
+                f"not_collected.{m}",
+                "a list of whole breakdown groups' columns (never total)",
+                json.dumps(cols),
+                at="not_collected",
+            )
+
     if first and last and first > last:
-        problems.append(
-            Problem(
-                name,
-                _line_of(text, "last_month"),
-                "last_month",
-                f"a month after first_month {first}",
-                last,
-            )
-        )
+        bad("last_month", f"a month from first_month {first} on", last)
     if last and extract_date and last >= extract_date[:7]:
-        problems.append(
-            Problem(
-                name,
-                _line_of(text, "last_month"),
-                "last_month",
-                f"a month before the extract date {extract_date}",
-                last,
-            )
-        )
+        bad("last_month", f"a month before the extract date {extract_date}", last)
+    if first and extract_date and first >= extract_date[:7]:
+        bad("first_month", f"a month before the extract date {extract_date}", first)
     if problems:
         raise DataError(problems)
     return ExtractMeta(
@@ -179,15 +255,24 @@ def read_meta(path: Path) -> ExtractMeta:
         last_month=str(last),
         measures={k: dict(v) for k, v in measures.items()},
         stable_after_months={k: int(stable[k]) for k in measures},
+        previous_vintage=previous,
+        not_collected={m: list(c) for m, c in sorted(not_collected.items())},
     )
 
 
 def read_extract(
-    path: Path, meta: ExtractMeta, code_map: pd.DataFrame, subsets: dict[str, str]
+    path: Path,
+    meta: ExtractMeta,
+    code_map: pd.DataFrame,
+    subsets: dict[str, str],
+    *,
+    complete: bool = True,
 ) -> pd.DataFrame:
     """Read and validate the extract against SCHEMA.md; return RAW_EXTRACT.
 
     ``subsets``: measure → the measure it is a subset of (the catalogue's ``subset_of``).
+    ``complete``: check that no row is missing (off only while the metadata is itself broken,
+    when the extract's period is unknown).
     """
     name = display_name(path)
     df = read_table(path, required=COLUMNS, exact=True)
@@ -231,11 +316,27 @@ def read_extract(
     )
     for c in COUNT_COLUMNS:
         col.where(
-            ~df[c].str.fullmatch(r"\d*"), c, "a non-negative whole number or an empty cell", df[c]
+            ~df[c].str.fullmatch(COUNT_OR_EMPTY),
+            c,
+            f"a non-negative whole number (at most {MAX_DIGITS} digits) or an empty cell",
+            df[c],
         )
     col.raise_if_any()
 
     empty = df[list(COUNT_COLUMNS)] == ""
+    for m, cols in meta.not_collected.items():
+        rows = df.measure == m
+        for c in cols:
+            col.where(
+                rows & ~empty[c],
+                c,
+                f"an empty cell ({c} is not collected for {m}, says the metadata)",
+                df[c],
+            )
+        # a not-collected cell is as empty as the claim: it makes no row "partly empty"
+        empty.loc[rows, list(cols)] = np.repeat(
+            empty.loc[rows, ["total"]].to_numpy(), len(cols), axis=1
+        )
     no_total = empty["total"]
     partly = empty.any(axis=1) & ~empty.all(axis=1)
     first_gap = empty.idxmax(axis=1).where(~no_total, (~empty).idxmax(axis=1))
@@ -252,21 +353,109 @@ def read_extract(
         "a duplicate of an earlier row: " + df.measure + " " + df.month + " " + df.nis,
     )
     col.raise_if_any()
+    if complete:
+        col.problems.extend(_check_complete(name, df, meta, code_map))
+    col.raise_if_any()
 
     counts = pd.DataFrame({c: to_int(df[c]) for c in COUNT_COLUMNS}, index=df.index)
     for group, cols in GROUPS.items():
         s = counts[list(cols)].sum(axis=1, min_count=1)
-        bad = counts.total.notna() & (s != counts.total)
+        collected = ~df.measure.isin(
+            [m for m, nc in meta.not_collected.items() if set(cols) <= set(nc)]
+        )
+        bad = collected & counts.total.notna() & (s != counts.total)
         col.where(
             bad,
             cols[-1],
             f"the {group} breakdown ({' + '.join(cols)}) to sum to total",
             "a sum of " + s.astype(str) + " for a total of " + counts.total.astype(str),
         )
-    out = pd.concat([df[["measure", "month"]], df.nis.rename("code"), counts], axis=1)
+    out = pd.concat(
+        [
+            df[["measure", "month"]],
+            df.nis.rename("code"),
+            counts,
+            pd.Series(df.index.to_numpy(dtype="int64"), index=df.index, name="line"),
+        ],
+        axis=1,
+    )
     _check_subsets(col, out, subsets)
     col.raise_if_any()
     return RAW_EXTRACT.conform(out)
+
+
+def _check_complete(
+    name: str, df: pd.DataFrame, meta: ExtractMeta, code_map: pd.DataFrame
+) -> list[Problem]:
+    """Every code valid in a month has exactly one row per measure of the metadata for that month.
+
+    An empty total is a missing claim (the publisher says it has nothing); an absent row is a
+    broken file, refused. Rows are already known to be unique, in the period and valid in their
+    month, so counting rows per (measure, month) proves completeness in one pass; only a file
+    that fails it is searched for its missing rows, reported by kind (a whole measure, whole
+    months, single rows) with the first missing key and how many are missing.
+    """
+    first, last = month_index(meta.first_month), month_index(meta.last_month)
+    months = pd.Series([month_label(i) for i in range(first, last + 1)], name="month")
+    cm = code_map.loc[code_map.code != HERSTAPPE, ["code", "valid_from", "valid_to"]]
+    cells = months.to_frame().merge(cm, how="cross")
+    cells = cells.loc[
+        (cells.valid_from <= cells.month) & (cells.month <= cells.valid_to), ["month", "code"]
+    ]
+    per_month = cells.groupby("month").size()
+    measures = sorted(meta.measures)
+    want = pd.Series(
+        np.tile(per_month.reindex(months).fillna(0).to_numpy(), len(measures)),
+        index=pd.MultiIndex.from_product([measures, months], names=["measure", "month"]),
+    )
+    have = df.groupby(["measure", "month"]).size().reindex(want.index, fill_value=0)
+    if (have == want).all():
+        return []
+    expected = pd.DataFrame({"measure": measures}).merge(cells, how="cross")
+    present = pd.MultiIndex.from_frame(df[["measure", "month", "nis"]])
+    absent = expected[
+        ~pd.MultiIndex.from_frame(expected[["measure", "month", "code"]]).isin(present)
+    ]
+    no_measure = set(measures) - set(df.measure)
+    no_month = set(have.index[have == 0]) - {(m, mo) for m in no_measure for mo in months}
+    kinds = {
+        "measure": absent.measure.isin(no_measure),
+        "month": pd.Series(
+            list(zip(absent.measure, absent.month, strict=True)), index=absent.index
+        ).isin(no_month),
+    }
+    kinds["nis"] = ~(kinds["measure"] | kinds["month"])
+    problems = []
+    for column, mask in kinds.items():
+        rows = absent[mask.to_numpy()]
+        if rows.empty:
+            continue
+        f = rows.iloc[0]
+        what = {
+            "measure": f"rows for every measure of the metadata ({', '.join(measures)})",
+            "month": f"rows for every month from {meta.first_month} to {meta.last_month}",
+            "nis": "a row for every code valid in the month (empty counts if no claim)",
+        }[column]
+        first_key = {
+            "measure": f"no row of {f.measure}",
+            "month": f"no row of {f.measure} in {f.month}",
+            "nis": f"no row of {f.measure} {f.month} {f.code}",
+        }[column]
+        n = len(rows)
+        problems.append(
+            Problem(name, 0, column, what, f"{first_key} ({n:,} row{'s' * (n != 1)} missing)")
+        )
+    return problems
+
+
+def month_index(month: str) -> int:
+    """'YYYY-MM' → months since year 0."""
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def month_label(index: int) -> str:
+    """Months since year 0 → 'YYYY-MM'."""
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def _check_subsets(col: Collector, out: pd.DataFrame, subsets: dict[str, str]) -> None:

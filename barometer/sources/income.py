@@ -14,7 +14,7 @@ import pandas as pd
 
 from barometer.errors import DataError, Problem
 from barometer.schema import TableSchema
-from barometer.sources.textio import NIS, Collector, display_name
+from barometer.sources.textio import MAX_DIGITS, NIS, Collector, check_archive, display_name
 
 COLUMNS = {
     "CD_YEAR": "year",
@@ -37,12 +37,15 @@ RAW_INCOME = TableSchema(
     doc="income year, code of the 2019-2024 set; EUR total net taxable income; declarations with non-zero income; NA = '*'",
 )
 
-_NUMBER = r"\d+(\.\d+)?"
+_NUMBER = r"[0-9]{1,15}(\.[0-9]+)?"
+"""An amount in euros (ASCII digits; fifteen before the point is beyond any municipality)."""
+_WHOLE = rf"[0-9]{{1,{MAX_DIGITS}}}(\.0+)?"
 
 
 def read_income(path: Path, code_map: pd.DataFrame) -> pd.DataFrame:
     """Read and validate the fiscal workbook; return RAW_INCOME."""
     name = display_name(path)
+    check_archive(path)
     try:
         df = pd.read_excel(
             path, engine="calamine", dtype=str, keep_default_na=False, na_filter=False
@@ -73,7 +76,7 @@ def read_income(path: Path, code_map: pd.DataFrame) -> pd.DataFrame:
     df = df[list(COLUMNS)].astype(str)
     col = Collector(name)
     col.where(
-        ~df.CD_YEAR.str.fullmatch(r"20\d\d"), "CD_YEAR", "an income year like 2020", df.CD_YEAR
+        ~df.CD_YEAR.str.fullmatch(r"20[0-9]{2}"), "CD_YEAR", "an income year like 2020", df.CD_YEAR
     )
     col.where(
         ~df.CD_MUNTY_REFNIS.str.fullmatch(NIS),
@@ -82,7 +85,7 @@ def read_income(path: Path, code_map: pd.DataFrame) -> pd.DataFrame:
         df.CD_MUNTY_REFNIS,
     )
     for c in ("MS_TOT_NET_TAXABLE_INC", "MS_NBR_NON_ZERO_INC", "MS_TOT_RESIDENTS"):
-        pattern = _NUMBER if c == "MS_TOT_NET_TAXABLE_INC" else r"\d+(\.0+)?"
+        pattern = _NUMBER if c == "MS_TOT_NET_TAXABLE_INC" else _WHOLE
         ok = df[c].str.fullmatch(pattern) | (df[c] == "*")
         what = (
             "a non-negative amount or '*'"

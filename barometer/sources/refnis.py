@@ -48,7 +48,8 @@ MERGER = TableSchema(
     doc="one row per predecessor code: the code it merged into",
 )
 
-_DATE = r"(0[1-9]|[12]\d|3[01])/(0[1-9]|1[0-2])/\d{4}"
+_DATE = r"(0[1-9]|[12][0-9]|3[01])/(0[1-9]|1[0-2])/[0-9]{4}"
+_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 
 def read_refnis(path: Path) -> pd.DataFrame:
@@ -60,7 +61,9 @@ def read_refnis(path: Path) -> pd.DataFrame:
     parent_ok = df.CD_SUP_REFNIS.str.fullmatch(NIS) | (df.CD_SUP_REFNIS == "-")
     col.where(~parent_ok, "CD_SUP_REFNIS", "a 5-digit code or '-'", df.CD_SUP_REFNIS)
     for c in ("DT_VLDT_START", "DT_VLDT_END"):
-        col.where(~df[c].str.fullmatch(_DATE), c, "a date dd/mm/yyyy", df[c])
+        shape = df[c].str.fullmatch(_DATE)
+        col.where(~shape, c, "a date dd/mm/yyyy", df[c])
+        col.where(shape & ~_real_date(df[c]), c, "a real calendar date dd/mm/yyyy", df[c])
     for c in ("TX_REFNIS_NL", "TX_REFNIS_FR", "TX_REFNIS_DE"):
         col.where(df[c].str.strip() == "", c, "a name", df[c])
     col.raise_if_any()
@@ -88,6 +91,16 @@ def read_refnis(path: Path) -> pd.DataFrame:
     )
     col.raise_if_any()
     return REFNIS.conform(out)
+
+
+def _real_date(s: pd.Series) -> pd.Series:
+    """dd/mm/yyyy that exists (no 30/02, no 29/02 outside leap years); vectorised."""
+    parts = s.str.extract(r"^([0-9]{2})/([0-9]{2})/([0-9]{4})$").fillna("0").astype(int)
+    day, month, year = parts[0], parts[1], parts[2]
+    longest = month.clip(1, 12).map(lambda m: _DAYS[m - 1])
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    last = longest.where((month != 2) | leap, 28)
+    return (day >= 1) & (day <= last)
 
 
 def _iso(s: pd.Series) -> pd.Series:

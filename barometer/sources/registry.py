@@ -14,15 +14,14 @@ from pathlib import Path
 
 from barometer.config import Config
 from barometer.errors import ConfigError, DataError, Problem
-from barometer.sources.textio import display_name
+from barometer.sources.textio import MAX_BYTES, display_name
 
 FORMATS = (
     "refnis",
     "merger",
     "geojson",
-    "population_long",
-    "population_flanders",
-    "population_brussels",
+    "population_xlsx",
+    "population_csv",
     "income_xlsx",
     "published_totals",
     "pod_mi_extract",
@@ -158,9 +157,37 @@ def resolve(cfg: Config, registry: tuple[Source, ...] | None = None) -> Inputs:
                 )
             )
             continue
-        digest = sha256_of(path)
+        line = lines[i] if i < len(lines) else 0
+        try:
+            size = path.stat().st_size
+            digest = sha256_of(path) if size <= MAX_BYTES else ""
+        except OSError as exc:
+            problems.append(
+                Problem(display_name(path), 0, "-", "a readable file", f"{exc.strerror or exc}")
+            )
+            continue
+        if size > MAX_BYTES:  # refused before hashing a gigabyte
+            problems.append(
+                Problem(
+                    display_name(path),
+                    0,
+                    "-",
+                    f"a file of at most {MAX_BYTES:,} bytes",
+                    f"{size:,} bytes",
+                )
+            )
+            if src.sha256 is not None:
+                mismatches.append(
+                    Problem(
+                        toml_name,
+                        line,
+                        "sha256",
+                        f"{src.sha256} for {display_name(path)}",
+                        "a file too large to be the pinned one (not hashed)",
+                    )
+                )
+            continue
         if src.sha256 is not None and digest != src.sha256:
-            line = lines[i] if i < len(lines) else 0
             mismatches.append(
                 Problem(
                     toml_name,
@@ -173,5 +200,5 @@ def resolve(cfg: Config, registry: tuple[Source, ...] | None = None) -> Inputs:
         found[src.id] = path
         hashes[src.id] = digest
     if problems:
-        raise DataError(problems)
+        raise DataError(problems + mismatches)
     return Inputs(sources=sources, paths=found, sha256=hashes, mismatches=tuple(mismatches))

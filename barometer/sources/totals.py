@@ -67,9 +67,12 @@ def read_published_totals(path: Path, entity_codes: set[str]) -> pd.DataFrame:
         "the code of Belgium, a region or a province",
         df.geo_nis,
     )
-    value = pd.to_numeric(df.value, errors="coerce")
-    col.where(value.isna() | (value < 0), "value", "a non-negative number", df.value)
-    col.where(~df.period.str.match(r"\d{4}"), "period", "a period starting with a year", df.period)
+    number = df.value.str.fullmatch(r"[0-9]{1,12}(\.[0-9]{1,6})?")
+    col.where(~number, "value", "a non-negative number (ASCII digits)", df.value)
+    value = pd.to_numeric(df.value.where(number), errors="coerce")
+    col.where(
+        ~df.period.str.match(r"[0-9]{4}"), "period", "a period starting with a year", df.period
+    )
     col.where(
         ~df.source_url.str.startswith("http"),
         "source_url",
