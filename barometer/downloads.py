@@ -54,7 +54,7 @@ import pyarrow.parquet as pq
 from barometer import paths
 from barometer.export import neutralise
 from barometer.indicators import BIT, FLAG_ORDER
-from barometer.urls import entity_csv, measure_csv
+from barometer.urls import bulk_file, entity_breakdowns_csv, entity_csv, entity_xlsx
 from barometer.vocabulary import GROUPS, LEVELS
 
 SYNTHETIC_WARNING = (
@@ -132,7 +132,7 @@ it covers, merged (tokens in the table's order). Nothing is lost: the tests rebu
 cell's flag from these rules."""
 
 FLAG_TOKENS = {
-    "missing": "no figure: the area (or, for a change, its base) has no data for the period",
+    "missing": "no figure: the area has no data for the period",
     "incomplete": "a higher level that lacks members that did not report; for yoy_change and growth_12m: this period or the base period",
     "suppressed": "hidden to protect small counts (1 to 4 persons, and the cell hidden with it)",
     "no_base": "no value: the base (previous year, total or ris) is zero or missing",
@@ -209,7 +209,7 @@ class Layout:
         ]
 
 
-def key_columns(synthetic: bool) -> tuple[Column, ...]:
+def key_columns() -> tuple[Column, ...]:
     return (
         Column(
             "geo_id",
@@ -228,15 +228,14 @@ def key_columns(synthetic: bool) -> tuple[Column, ...]:
         Column(
             "data_status",
             "string",
-            "synthetic: " + SYNTHETIC_WARNING
-            if synthetic
-            else "official: computed from the POD MI / SPP IS extract",
+            "synthetic (figures made up to illustrate, see the warning) or official (computed "
+            "from the POD MI / SPP IS extract)",
         ),
     )
 
 
 def layouts(
-    table: pd.DataFrame, measures: tuple[str, ...], names: dict[str, str], synthetic: bool
+    table: pd.DataFrame, measures: tuple[str, ...], names: dict[str, str]
 ) -> tuple[Layout, Layout]:
     """The totals and breakdown layouts: a column per (measure, indicator[, cell]) that the
     table publishes, then the measure's flag columns."""
@@ -252,7 +251,7 @@ def layouts(
             key, k = divmod(key, len(cats[c]))
             cell.append(cats[c][k])
         present.add(tuple(reversed(cell)))
-    keys = key_columns(synthetic)
+    keys = key_columns()
     totals: list[Column] = list(keys)
     breakdowns: list[Column] = list(keys)
     for m in measures:
@@ -344,29 +343,45 @@ def flag_label(key: int) -> str:
     return ";".join(parts)
 
 
-def _period_order(periods: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per period category: its rank (years first, then months, each chronological), year, month."""
-    text = [str(p) for p in periods]
-    year = np.array([int(p[:4]) for p in text], dtype=np.int64)
-    month = np.array([int(p[5:7]) if len(p) > 4 else 0 for p in text], dtype=np.int64)
-    order = np.lexsort((month, year, month > 0))
-    rank = np.empty(len(text), dtype=np.int64)
-    rank[order] = np.arange(len(text))
-    return rank, year, month
+@dataclass(frozen=True)
+class _Coded:
+    """The indicator table as integer codes (what the pivot works on)."""
+
+    codes: dict[str, np.ndarray]
+    cats: dict[str, list[str]]
+    values: np.ndarray
+    rank: np.ndarray
+    """Per period category: its row order (years first, then months, each chronological)."""
+    year: np.ndarray
+    month: np.ndarray
+    parsed: np.ndarray
+    """Per flag category: (bits, population years, months), see :func:`parse_flag`."""
+
+    @classmethod
+    def of(cls, table: pd.DataFrame) -> _Coded:
+        names = ("geo_code", "measure", "period", "indicator", "dimension", "category", "flag")
+        cats = {c: [str(x) for x in table[c].cat.categories] for c in names}
+        year = np.array([int(p[:4]) for p in cats["period"]], dtype=np.int64)
+        month = np.array([int(p[5:7]) if len(p) > 4 else 0 for p in cats["period"]])
+        rank = np.empty(len(year), dtype=np.int64)
+        rank[np.lexsort((month, year, month > 0))] = np.arange(len(year))
+        return cls(
+            {c: table[c].cat.codes.to_numpy().astype(np.int32) for c in names},
+            cats,
+            table.value.to_numpy(dtype="float64", na_value=np.nan),
+            rank,
+            year,
+            month.astype(np.int64),
+            np.array([parse_flag(f) for f in cats["flag"]], dtype=np.int64).reshape(-1, 3),
+        )
 
 
 def wide_tables(table: pd.DataFrame, totals: Layout, breakdowns: Layout) -> tuple[Wide, Wide]:
     """Pivot the indicator table into the two wide layouts (vectorised, every area at once)."""
-    names = ("geo_code", "measure", "period", "indicator", "dimension", "category", "flag")
-    codes = {c: table[c].cat.codes.to_numpy().astype(np.int32) for c in names}
-    cats = {c: [str(x) for x in table[c].cat.categories] for c in names}
-    period = _period_order(table.period.cat.categories)
-    parsed = np.array([parse_flag(f) for f in cats["flag"]], dtype=np.int64).reshape(-1, 3)
-    values = table.value.to_numpy(dtype="float64", na_value=np.nan)
-    is_total = codes["dimension"] == cats["dimension"].index("total")
-    return (
-        _pivot(codes, cats, values, period, parsed, np.flatnonzero(is_total), totals),
-        _pivot(codes, cats, values, period, parsed, np.flatnonzero(~is_total), breakdowns),
+    t = _Coded.of(table)
+    is_total = t.codes["dimension"] == t.cats["dimension"].index("total")
+    return _pivot(t, np.flatnonzero(is_total), totals), _pivot(
+        t, np.flatnonzero(~is_total), breakdowns
     )
 
 
@@ -379,19 +394,19 @@ def _cell_index(codes: dict, cats: dict, idx: np.ndarray | slice) -> np.ndarray:
     return out
 
 
-def _pivot(codes, cats, values, period, parsed, idx, layout: Layout) -> Wide:  # noqa: ANN001
+def _pivot(t: _Coded, idx: np.ndarray, layout: Layout) -> Wide:
     """The wide rows of ``layout`` from the table rows ``idx``."""
-    rank, years, months = period
-    n_per = len(rank)
+    codes, cats = t.codes, t.cats
+    n_per = len(t.rank)
     # rows: (area, period) pairs present, in area order, then years first, then months
-    row_key = codes["geo_code"][idx].astype(np.int64) * n_per + rank[codes["period"][idx]]
+    row_key = codes["geo_code"][idx].astype(np.int64) * n_per + t.rank[codes["period"][idx]]
     present = np.zeros(len(cats["geo_code"]) * n_per, dtype=bool)
     present[row_key] = True
     keys = np.flatnonzero(present)
     dense = np.cumsum(present) - 1
     row = dense[row_key]
     row_geo, row_rank = keys // n_per, keys % n_per
-    row_period = np.argsort(rank)[row_rank]
+    row_period = np.argsort(t.rank)[row_rank]
 
     # a column per (measure, indicator, dimension, category); flags per (measure, indicator)
     n_i, n_d, n_c = (len(cats[c]) for c in ("indicator", "dimension", "category"))
@@ -425,10 +440,11 @@ def _pivot(codes, cats, values, period, parsed, idx, layout: Layout) -> Wide:  #
             f"{cats['measure'][codes['measure'][bad]]} {cats['indicator'][codes['indicator'][bad]]}"
         )
     wide = np.full(len(keys) * len(value_cols), np.nan)
-    wide[row * len(value_cols) + col] = values[idx]
+    wide[row * len(value_cols) + col] = t.values[idx]
 
     # flags: merge the parsed parts of every flagged cell into its row's flag column
     fcode = codes["flag"][idx]
+    parsed = t.parsed
     has_flag = parsed.any(axis=1)
     flagged = np.flatnonzero((fcode >= 0) & has_flag[np.maximum(fcode, 0)])
     sub = idx[flagged]
@@ -453,8 +469,8 @@ def _pivot(codes, cats, values, period, parsed, idx, layout: Layout) -> Wide:  #
     return Wide(
         layout,
         geo_names[row_geo],
-        years[row_period],
-        months[row_period],
+        t.year[row_period],
+        t.month[row_period],
         wide.reshape(len(keys), len(value_cols)),
         value_cols,
         flags,
@@ -572,23 +588,6 @@ def _xml_escape(text: pa.Array) -> pa.Array:
 # --- the files ---------------------------------------------------------------------------------
 
 
-def breakdowns_csv(code: str) -> str:
-    return f"downloads/entities/{code}-breakdowns.csv"
-
-
-def entity_xlsx(code: str) -> str:
-    return f"downloads/entities/{code}.xlsx"
-
-
-def bulk_path(measure: str | None, kind: str, fmt: str) -> str:
-    """downloads/barometer.csv.gz, …/ris-breakdowns.parquet, … (the pages link
-    :func:`~barometer.urls.measure_csv`)."""
-    if measure and kind == "totals" and fmt == "csv":
-        return measure_csv(measure)
-    stem = (measure or "barometer") + ("-breakdowns" if kind == "breakdowns" else "")
-    return f"downloads/{stem}." + ("csv.gz" if fmt == "csv" else "parquet")
-
-
 class _Gzip:
     """A gzip file made in memory from streamed parts (level 6, mtime 0: the same bytes on every
     build; the header's OS byte says "unknown")."""
@@ -671,8 +670,7 @@ def build_downloads(
 
     ``meta``: ``synthetic`` (bool), ``extract_date`` (YYYY-MM-DD); optional ``catalogue`` (the
     measure catalogue: publication order and names; else read from data/measures.toml),
-    ``licenses`` (Frictionless licences of the data; else :data:`LICENSES`) and
-    ``last_published`` (measure → YYYY-MM, for the About sheet and the README).
+    ``licenses`` (Frictionless licences of the data; else :data:`LICENSES`).
     """
     from barometer.xlsx import write_workbook
 
@@ -681,7 +679,7 @@ def build_downloads(
     order, names = _catalogue(meta)
     present = [str(m) for m in table.measure.cat.categories]
     measures = tuple(m for m in order if m in present) + tuple(m for m in present if m not in order)
-    totals, breakdowns = layouts(table, measures, names, synthetic)
+    totals, breakdowns = layouts(table, measures, names)
     wide_t, wide_b = wide_tables(table, totals, breakdowns)
     made: dict[PurePosixPath, tuple[int, str]] = {}
 
@@ -695,11 +693,12 @@ def build_downloads(
         for m in (None, *measures):
             head = (",".join(layout.names[i] for i in layout.of(m)) + "\n").encode()
             bulk[m, kind] = _Gzip(head)
-    about = AboutSheet(meta, entities, names, totals, breakdowns, sources)
-    empty = {w.layout.kind: w for w in (wide_t, wide_b)}
+    last = last_months(wide_t)
+    about = AboutSheet(meta, entities, names, totals, breakdowns, sources, last)
+    wides = {w.layout.kind: w for w in (wide_t, wide_b)}
     for batch_areas in _batches(wide_t.areas, BATCH_ROWS):
         sheets: dict[str, dict[str, str]] = {}
-        for kind, wide in empty.items():
+        for kind, wide in wides.items():
             here = [c for c in batch_areas if c in wide.areas]
             if not here:
                 continue
@@ -711,7 +710,7 @@ def build_downloads(
             for code in here:
                 a, b = wide.areas[code]
                 first = int(ends[a - start - 1]) if a > start else 0
-                path = entity_csv(code) if kind == "totals" else breakdowns_csv(code)
+                path = entity_csv(code) if kind == "totals" else entity_breakdowns_csv(code)
                 emit(path, head + data[first : int(ends[b - start - 1])])
             for m in (None, *measures):
                 bulk[m, kind].write(data if m is None else batch.csv(layout.of(m))[0])
@@ -722,7 +721,7 @@ def build_downloads(
                 write_workbook(
                     about.rows(code),
                     [
-                        (kind.capitalize(), empty[kind].layout, rows[code])
+                        (kind.capitalize(), wides[kind].layout, rows[code])
                         for kind, rows in sheets.items()
                         if code in rows
                     ],
@@ -732,13 +731,13 @@ def build_downloads(
                 ),
             )
     for (m, kind), out in bulk.items():
-        emit(bulk_path(m, kind, "csv"), out.close())
-        wide = empty[kind]
-        emit(bulk_path(m, kind, "parquet"), parquet(wide, wide.layout.of(m), data_status))
+        emit(bulk_file(m, kind, "csv"), out.close())
+        wide = wides[kind]
+        emit(bulk_file(m, kind, "parquet"), parquet(wide, wide.layout.of(m), data_status))
     emit("downloads/areas.csv", areas_csv(entities))
     for layout in (totals, breakdowns):
         emit(f"downloads/schemas/{layout.kind}.json", _json(table_schema(layout)))
-    emit("downloads/README.txt", readme(meta, totals, breakdowns, names).encode("utf-8"))
+    emit("downloads/README.txt", readme(meta, totals, breakdowns, names, last).encode("utf-8"))
     package = datapackage(
         made, meta=meta, sources=sources, areas=(wide_t.areas, wide_b.areas), measures=measures
     )
@@ -844,7 +843,7 @@ def datapackage(
     title_warn = "SYNTHETIC DATA — " if synthetic else ""
 
     def bulk(m: str | None, kind: str, fmt: str) -> dict:
-        path = PurePosixPath(bulk_path(m, kind, fmt))
+        path = PurePosixPath(bulk_file(m, kind, fmt))
         size, sha = files[path]
         what = f"the {kind} of every area" + (f", measure {m}" if m else ", every measure")
         res = {
@@ -864,7 +863,7 @@ def datapackage(
 
     resources = []
     for kind, rows in zip(("totals", "breakdowns"), areas, strict=True):
-        part = entity_csv if kind == "totals" else breakdowns_csv
+        part = entity_csv if kind == "totals" else entity_breakdowns_csv
         resources.append(
             {
                 "name": f"area-{kind}",
@@ -944,7 +943,22 @@ def _definitions(
     return out
 
 
-def readme(meta: dict, totals: Layout, breakdowns: Layout, names: dict[str, str]) -> str:
+def last_months(wide: Wide) -> dict[str, str]:
+    """Per measure, the newest month with a published count (YYYY-MM)."""
+    out = {}
+    for j, pos in enumerate(wide.value_cols):
+        col = wide.layout.columns[pos]
+        if col.indicator == "count":
+            rows = np.flatnonzero((wide.month > 0) & ~np.isnan(wide.values[:, j]))
+            if len(rows):
+                ym = int((wide.year[rows] * 12 + wide.month[rows] - 1).max())
+                out[col.measure] = f"{ym // 12:04d}-{ym % 12 + 1:02d}"
+    return out
+
+
+def readme(
+    meta: dict, totals: Layout, breakdowns: Layout, names: dict[str, str], last: dict[str, str]
+) -> str:
     """downloads/README.txt: what the files are and how to read them."""
     synthetic = bool(meta["synthetic"])
     lines = [
@@ -955,7 +969,9 @@ def readme(meta: dict, totals: Layout, breakdowns: Layout, names: dict[str, str]
             if synthetic
             else []
         ),
-        f"Vintage: extract of {meta['extract_date']}.",
+        f"Vintage: extract of {meta['extract_date']}. Last published month: "
+        + ", ".join(f"{m} {p}" for m, p in last.items())
+        + ".",
         "",
         "Files",
         "  entities/<code>.csv             totals of one area: one row per period (years, then months)",
@@ -967,14 +983,15 @@ def readme(meta: dict, totals: Layout, breakdowns: Layout, names: dict[str, str]
         "  areas.csv                       every area: level, names, parents",
         "  datapackage.json, schemas/      Frictionless data package and Table Schemas",
         "",
-        "Reading: UTF-8, comma-separated, one header row, no comment lines; every file opens with",
-        "the defaults of pandas.read_csv, R read.csv, LibreOffice and Excel. Codes are text",
-        "(geo_id = BE + the REFNIS code, so that no reader drops a leading zero); year and month",
-        "are numbers (a spreadsheet would turn 2026-07 into a date). Values are rounded:",
-        "  " + ", ".join(f"{k} {v} decimals" for k, v in DECIMALS.items() if v),
+        "Reading: UTF-8, comma-separated, one header row, no comment lines: the files open with",
+        "the defaults of pandas.read_csv, R read.csv and LibreOffice. Excel splits them on",
+        "opening only with a decimal point; with a decimal comma (Belgian and most European",
+        "settings) use the .xlsx workbook, or Data > From Text/CSV. Codes are text (geo_id = BE",
+        "+ the REFNIS code, so that no reader drops a leading zero); year and month are numbers",
+        "(a spreadsheet would turn 2026-07 into a date). Decimals kept: "
+        + ", ".join(f"{k} {v}" for k, v in DECIMALS.items() if v)
+        + ".",
         "An empty cell is not published; the measure's flag column tells why.",
-        "Excel with a decimal comma (Belgian and most European settings) does not split a",
-        "comma-separated file on opening: use the .xlsx workbook, or Data > From Text/CSV.",
         "",
         "Columns and flags",
     ]
@@ -999,8 +1016,10 @@ class AboutSheet:
         totals: Layout,
         breakdowns: Layout,
         sources: list[dict],
+        last: dict[str, str],
     ) -> None:
         self.meta = meta
+        self.last = ", ".join(f"{m} {p}" for m, p in last.items())
         self.entities = {e.code: e for e in entities.itertuples(index=False)}
         self.common = _definitions(totals, breakdowns, names)
         self.sources = sources
@@ -1019,6 +1038,7 @@ class AboutSheet:
         rows += [
             ("Area", f"{neutralise(self.name(code))} ({e.level}, {GEO_ID_PREFIX}{code})", ""),
             ("Vintage", f"extract of {self.meta['extract_date']}", ""),
+            ("Last published month", self.last, ""),
             (
                 "Sheets",
                 "Totals: one row per period; Breakdowns: years and the last 12 published months",
