@@ -851,14 +851,18 @@ def datapackage(
             "title": f"{title_warn}{what} ({'CSV, gzip' if fmt == 'csv' else 'Parquet'})",
             "path": str(path.relative_to("downloads")),
             "format": fmt,
-            "bytes": size,
-            "hash": "sha256:" + sha,
-            "schema": f"schemas/{kind}.json",
         }
         if fmt == "csv":
             res |= {"mediatype": "text/csv", "encoding": "utf-8", "compression": "gz"}
+            res |= {"bytes": size, "hash": "sha256:" + sha, "schema": f"schemas/{kind}.json"}
         else:
+            # frictionless reads Parquet through pandas: a missing integer (the month of a
+            # yearly row, a rank) becomes NaN and fails a Table Schema integer, and it counts
+            # no bytes nor hash. Parquet carries its own typed schema: the same columns.
             res["mediatype"] = "application/vnd.apache.parquet"
+            res["description"] = (
+                f"the columns of schemas/{kind}.json, typed; {size} bytes, sha256 {sha}"
+            )
         return res
 
     resources = []

@@ -401,7 +401,7 @@ def test_datapackage_is_small_and_valid_and_its_resources_validate(dl, tmp_path)
         elif r["name"] in ("gpmi-breakdowns-csv", "areas"):
             sample.append(r)
     for r in sample:
-        for p in r["path"] if isinstance(r["path"], list) else [r["path"], r["schema"]]:
+        for p in r["path"] if isinstance(r["path"], list) else [r["path"], r.get("schema")]:
             if isinstance(p, str):
                 (tmp_path / p).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(dl / p, tmp_path / p)
