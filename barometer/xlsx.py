@@ -77,7 +77,7 @@ def write_workbook(
         "heading": wb.add_format({"bold": True, "font_size": 12}),
     }
     ws = wb.add_worksheet("About")
-    ws.set_column(0, 0, 38)
+    ws.set_column(0, 0, 44)
     ws.set_column(1, 1, 110)
     for r, (key, text, style) in enumerate(about):
         if style in ("title", "heading"):
