@@ -50,6 +50,22 @@ def measure_csv(m: str) -> str:
     return f"downloads/{m}.csv.gz"
 
 
+def entity_breakdowns_csv(code: str) -> str:
+    return f"downloads/entities/{code}-breakdowns.csv"
+
+
+def entity_xlsx(code: str) -> str:
+    return f"downloads/entities/{code}.xlsx"
+
+
+def bulk_file(m: str | None, kind: str, fmt: str) -> str:
+    """A bulk download: every area's ``kind`` (totals, breakdowns) of measure ``m`` (None: all
+    measures) as ``fmt`` (csv: gzipped, parquet). ``bulk_file(m, "totals", "csv")`` is
+    :func:`measure_csv`."""
+    stem = (m or "barometer") + ("-breakdowns" if kind == "breakdowns" else "")
+    return f"downloads/{stem}." + ("csv.gz" if fmt == "csv" else "parquet")
+
+
 def relative_root(path: str) -> str:
     """'nl/gemeente/44021-gent/' → '../../../'; 'index.html' or '' → ''."""
     return "../" * path.count("/")

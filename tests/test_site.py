@@ -226,38 +226,40 @@ def test_charts_are_inline_svg_with_text_alternatives(site):
 
 
 def test_downloads_and_data_package(site):
+    """The formats themselves are tested in tests/test_downloads.py; here: the package lists
+    the site's files with their sizes and hashes, and a per-area CSV opens with pandas'
+    defaults (no comment line, codes with their leading zeros)."""
     pkg = json.loads((site / "downloads/datapackage.json").read_text(encoding="utf-8"))
     assert pkg["synthetic"] is True and pkg["extract_date"] == "2026-11-02"
-    by_path = {r["path"]: r for r in pkg["resources"]}
-    assert {"barometer.csv.gz", "ris.csv.gz", "entities/44021.csv"} <= set(by_path)
-    for rel in ("entities/44021.csv", "ris.csv.gz"):
-        data = (site / "downloads" / rel).read_bytes()
-        assert by_path[rel]["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
-        assert by_path[rel]["bytes"] == len(data)
-    gent = pd.read_csv(site / "downloads/entities/44021.csv", comment="#", dtype={"geo_code": str})
-    assert list(gent.columns) == [
-        f["name"] for f in by_path["entities/44021.csv"]["schema"]["fields"]
-    ]
-    assert set(gent.geo_code) == {"44021"} and set(gent.geo_name_fr) == {"Gand"}
-    first = (site / "downloads/entities/44021.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert first.startswith("# SYNTHETIC DATA")
+    by_name = {r["name"]: r for r in pkg["resources"]}
+    assert "entities/44021.csv" in by_name["area-totals"]["path"]
+    assert "entities/44021-breakdowns.csv" in by_name["area-breakdowns"]["path"]
+    for name in ("barometer-totals-csv", "ris-totals-csv", "ris-totals-parquet"):
+        data = (site / "downloads" / by_name[name]["path"]).read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        if name.endswith("csv"):
+            assert by_name[name]["hash"] == "sha256:" + sha and by_name[name]["bytes"] == len(data)
+        else:  # Parquet: in the description (frictionless counts no bytes of a Parquet file)
+            assert f"{len(data)} bytes, sha256 {sha}" in by_name[name]["description"]
+    gent = pd.read_csv(site / "downloads/entities/44021.csv")
+    fields = json.loads((site / "downloads/schemas/totals.json").read_text(encoding="utf-8"))
+    assert list(gent.columns) == [f["name"] for f in fields["fields"]]
+    assert set(gent.geo_id) == {"BE44021"} and set(gent.data_status) == {"synthetic"}
+    assert pd.read_csv(site / "downloads/entities/01000.csv").geo_id.iloc[0] == "BE01000"
     with gzip.open(site / "downloads/ris.csv.gz", "rt", encoding="utf-8") as fh:
-        assert fh.readline().startswith("# SYNTHETIC")
-        assert fh.readline().startswith("geo_code,geo_level,measure")
+        assert fh.readline().startswith("geo_id,year,month,period_type,status,data_status,ris_")
+    assert (site / "downloads/entities/44021.xlsx").read_bytes()[:2] == b"PK"
     assert not (site / "downloads/entities/73028.csv").exists()  # Herstappe: no figures
 
 
-def test_area_downloads_are_the_area_rows_of_the_whole_table(site, built_site):
-    """Per-area CSVs are cut out of the whole table's CSV: each must equal the area's rows
-    written on their own (the country, Brussels, Gent and Eupen)."""
-    from barometer.downloads import SYNTHETIC_WARNING
-    from barometer.export import to_csv_bytes, with_names
-
-    model = built_site[1].model
-    named = with_names(model.indicators.table, model.canon.entities)
+def test_area_downloads_are_the_area_rows_of_the_whole_table(site):
+    """Per-area CSVs are cut out of the whole table's CSV: each is the header and the area's
+    rows of the gzipped bulk file (the country, a region, Brussels, Gent and Eupen)."""
+    lines = gzip.decompress((site / "downloads/barometer.csv.gz").read_bytes()).splitlines(True)
     for code in ("01000", "04000", "21004", "44021", "63023"):
-        own = to_csv_bytes(named[named.geo_code == code], SYNTHETIC_WARNING)
-        assert (site / f"downloads/entities/{code}.csv").read_bytes() == own
+        own = [line for line in lines[1:] if line.startswith(f'"BE{code}",'.encode())]
+        assert len(own) > 250
+        assert (site / f"downloads/entities/{code}.csv").read_bytes() == b"".join([lines[0], *own])
 
 
 def test_every_page_links_its_downloads(site):
