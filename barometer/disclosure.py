@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -265,7 +265,12 @@ class _Cells:
         rhs_parts: list[np.ndarray] = []
         offset = 0
 
-        def add(rid: np.ndarray, cell: np.ndarray, coef: np.ndarray, rhs_of: np.ndarray) -> None:
+        def add(
+            rid: np.ndarray,
+            cell: np.ndarray,
+            coef: np.ndarray,
+            rhs_of: Callable[[np.ndarray], np.ndarray],
+        ) -> None:
             nonlocal offset
             keep = valid[cell]
             rid, cell, coef = rid[keep], cell[keep], coef[keep]

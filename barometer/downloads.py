@@ -44,6 +44,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -446,7 +447,7 @@ def _pivot(t: _Coded, idx: np.ndarray, layout: Layout) -> Wide:
     # flags: merge the parsed parts of every flagged cell into its row's flag column
     fcode = codes["flag"][idx]
     parsed = t.parsed
-    has_flag = parsed.any(axis=1)
+    has_flag: np.ndarray = np.asarray(parsed.any(axis=1))
     flagged = np.flatnonzero((fcode >= 0) & has_flag[np.maximum(fcode, 0)])
     sub = idx[flagged]
     cell = (
@@ -723,7 +724,7 @@ def build_downloads(
                 write_workbook(
                     about.rows(code),
                     [
-                        (kind.capitalize(), wides[kind].layout, rows[code])
+                        (kind.capitalize(), wides[kind].layout.names, rows[code])
                         for kind, rows in sheets.items()
                         if code in rows
                     ],
@@ -844,11 +845,11 @@ def datapackage(
     warn = SYNTHETIC_WARNING + " " if synthetic else ""
     title_warn = "SYNTHETIC DATA — " if synthetic else ""
 
-    def bulk(m: str | None, kind: str, fmt: str) -> dict:
+    def bulk(m: str | None, kind: str, fmt: str) -> dict[str, Any]:
         path = PurePosixPath(bulk_file(m, kind, fmt))
         size, sha = files[path]
         what = f"the {kind} of every area" + (f", measure {m}" if m else ", every measure")
-        res = {
+        res: dict[str, Any] = {
             "name": f"{m or 'barometer'}-{kind}-{fmt}",
             "title": f"{title_warn}{what} ({'CSV, gzip' if fmt == 'csv' else 'Parquet'})",
             "path": str(path.relative_to("downloads")),
@@ -867,7 +868,7 @@ def datapackage(
             )
         return res
 
-    resources = []
+    resources: list[dict[str, Any]] = []
     for kind, rows in zip(("totals", "breakdowns"), areas, strict=True):
         part = entity_csv if kind == "totals" else entity_breakdowns_csv
         resources.append(

@@ -31,7 +31,8 @@ LISTED = 10
 
 def population_by_code(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """(year, code, total) on the codes of each year, each year from the first frame that has it."""
-    parts, taken = [], set()
+    parts: list[pd.DataFrame] = []
+    taken: set[int] = set()
     for raw in frames.values():
         part = raw[~raw.year.isin(taken)]
         taken |= set(part.year)

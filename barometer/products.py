@@ -81,7 +81,12 @@ def make_products(model: Model, cfg: Config, root: Path, report: BuildReport) ->
 
     downloads: dict[str, int] = {}
     with (
-        shared(table=model.indicators.table, entities=canon.entities, meta=meta, sources=sources),
+        shared(
+            table=model.indicators.table,
+            entities=canon.entities,
+            meta={**meta, "catalogue": canon.catalogue},
+            sources=sources,
+        ),
         pool(1) as beside,
     ):
         pending = beside.apply_async(_downloads_job, (str(root),))

@@ -42,6 +42,10 @@ def page(name: str, lang: str) -> str:
     return f"{lang}/{PAGE_SLUGS[name][lang]}/"
 
 
+DOWNLOADS = "downloads/"
+"""The folder of every download (its README.txt, datapackage.json and areas.csv at the top)."""
+
+
 def entity_csv(code: str) -> str:
     return f"downloads/entities/{code}.csv"
 

@@ -18,13 +18,9 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
-
-if TYPE_CHECKING:
-    from barometer.downloads import Layout
 
 
 class _RowsSheet(Worksheet):
@@ -46,14 +42,14 @@ class _RowsSheet(Worksheet):
 
 def write_workbook(
     about: list[tuple[str, str, str]],
-    sheets: list[tuple[str, Layout, str]],
+    sheets: list[tuple[str, list[str], str]],
     *,
     title: str,
     created: str,
     warning: str | None,
 ) -> bytes:
     """An .xlsx: the About sheet (label, text, style rows), then one data sheet per
-    (name, layout, rows XML). ``created`` is YYYY-MM-DD."""
+    (name, column names, rows XML). ``created`` is YYYY-MM-DD."""
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(
         buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
@@ -88,9 +84,8 @@ def write_workbook(
         else:
             ws.write_string(r, 0, key, label)
             ws.write_string(r, 1, text, wrap)
-    for name, layout, rows_xml in sheets:
+    for name, names, rows_xml in sheets:
         sheet = wb.add_worksheet(name, worksheet_class=_RowsSheet)
-        names = layout.names
         sheet.write_row(0, 0, names, bold)
         sheet.set_column(0, 0, 10)
         sheet.set_column(1, len(names) - 1, 12)

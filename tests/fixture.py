@@ -253,51 +253,68 @@ def _boundaries(path: Path) -> None:
     path.write_text(json.dumps(doc), encoding="utf-8")
 
 
-def _populations(folder: Path) -> None:
-    # Statbel's long file (up to 2021): every level; the 2018 codes before the 2019 events
-    rows = []
-    for year in range(2018, 2022):
-        codes = ["11002", "11007", "21004", "44021", "73022", "73028"]
-        codes += ["12030", "12034", "55022"] if year < 2019 else ["12041", "58001"]
-        split = {"12030": 0.55, "12034": 0.45}
-        munis = []
-        for code in sorted(codes):
-            base = "12041" if code in split else "58001" if code == "55022" else code
-            total = round(_population(base, year) * split.get(code, 1.0))
-            men = total * 49 // 100
-            munis.append((code, NAMES_NL[code], men, total - men))
-        men = sum(m[2] for m in munis)
-        women = sum(m[3] for m in munis)
-        rows.append([year, "01000", "country", "België", men, women, men + women])
-        rows += [[year, c, "municipality", n, m, w, m + w] for c, n, m, w in munis]
-    (folder / "statbel_population_1jan_1992-2021_by_sex_long.csv").write_text(
-        _csv(rows, ["year_1jan", "nis_code", "level", "name", "men", "women", "total"]),
-        encoding="utf-8",
-    )
-    flemish = []
-    for year in range(2022, 2026):
-        codes = ["11002", "12041", "44021", "73022", "73028"] + (["11007"] if year < 2025 else [])
-        for code in sorted(codes):
-            total = _population(code, year)
-            if year >= 2025 and code == "11002":
-                total += _population("11007", year)
-            province = (
-                "Antwerpen"
-                if code[:1] == "1"
-                else "Oost-Vlaanderen"
-                if code[:1] == "4"
-                else "Limburg"
-            )
-            flemish.append([year, code, NAMES_NL[code], province, total])  # fmt: skip
-    (folder / "flanders_population_1jan_2015-2025_from_gemeente-dashboard.csv").write_text(
-        _csv(flemish, ["year_1jan", "nis_code", "name_nl", "province", "total"]), encoding="utf-8"
-    )
-    total = _population("21004", 2025)
+WORKBOOK_YEARS = range(2018, 2025)
+"""Years of Statbel's workbook in the fixture (the real one has 1992-2024)."""
+RECENT_YEARS = range(2022, 2027)
+"""Years of the tidy file (2022-2024 repeat the workbook; 2025-2026 on the 2025 codes)."""
+
+
+def _valid_codes(year: int) -> list[str]:
+    """Municipality codes valid on 1 January of a year (Herstappe included: it has inhabitants)."""
+    if year < 2019:
+        return ["11002", "11007", "12030", "12034", "21004", "44021", "55022", "73022", "73028"]
+    if year < 2025:
+        return ["11002", "11007", "12041", "21004", "44021", "58001", "73022", "73028"]
+    return ["11002", "12041", "21004", "44021", "58001", "73022", "73028"]
+
+
+def _people(code: str, year: int) -> tuple[int, int]:
+    """(men, women) of a code on 1 January of a year, consistent across both waves."""
+    split = {"12030": ("12041", 0.55), "12034": ("12041", 0.45), "55022": ("58001", 1.0)}
+    base, part = split.get(code, (code, 1.0))
+    total = round(_population(base, year) * part)
+    if year >= 2025 and code == "11002":  # Antwerpen absorbed Borsbeek
+        total += _population("11007", year)
     men = total * 49 // 100
-    (folder / "brussels_population_1jan_2025_by_sex.csv").write_text(
-        _csv([["21004", "Brussel", men, total - men, total]], ["nis_code", "name_nl", "men", "women", "total"]),
-        encoding="utf-8",
-    )  # fmt: skip
+    return men, total - men
+
+
+def _populations(folder: Path) -> None:
+    """Statbel's workbook (one sheet per year, every level by sex) and the tidy 2022-2026 file."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for year in reversed(WORKBOOK_YEARS):  # newest sheet first, as Statbel's
+        ws = wb.create_sheet(f"Population en {year}")
+        ws.append([f"Population par commune au 1er janvier {year}"])
+        ws.append(["Code INS", "Lieu de résidence", "Hommes", "Femmes", "Total"])
+        munis = {c: _people(c, year) for c in _valid_codes(year)}
+        men, women = sum(m for m, _ in munis.values()), sum(w for _, w in munis.values())
+        ws.append(["01000", "Belgique", men, women, men + women])
+        for arr in sorted({c[:2] + "000" for c in munis}):
+            m = sum(v[0] for c, v in munis.items() if c[:2] == arr[:2])
+            w = sum(v[1] for c, v in munis.items() if c[:2] == arr[:2])
+            ws.append([arr, f"Arrondissement {arr}", m, w, m + w])
+        for code, (m, w) in munis.items():
+            ws.append([code, NAMES_NL[code], m, w, m + w])
+        ws.append(["Source : fixture"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    (folder / "statbel_Population_par_commune_1992-2024.xlsx").write_bytes(
+        _fixed_times(buf.getvalue())
+    )
+    rows = []
+    for year in RECENT_YEARS:
+        for code in _valid_codes(year):
+            m, w = _people(code, year)
+            sexed = year in WORKBOOK_YEARS
+            rows.append([year, f"{year}-01-01", code, NAMES_NL[code], m if sexed else "",
+                         w if sexed else "", m + w, "", "fixture", "fixture"])  # fmt: skip
+    header = ["year", "ref_date", "nis_code", "name_fr", "male", "female", "total", "age65plus", "geography", "source"]  # fmt: skip
+    (folder / "statbel_population_1jan_2022-2026_long.csv").write_text(
+        _csv(rows, header), encoding="utf-8"
+    )
 
 
 def _income(path: Path) -> None:

@@ -135,7 +135,12 @@ def test_the_page_stage_runs_in_one_order(fast_site, monkeypatch):
 
     def sizes() -> dict[str, int]:
         calls.append("download sizes")
-        return {}
+        downloads = fast_site.root / "downloads"
+        return {
+            f"downloads/{p.relative_to(downloads).as_posix()}": p.stat().st_size
+            for p in downloads.rglob("*")
+            if p.is_file()
+        }
 
     stage = pages.build_site_model(model, sizes)
     assert calls == [

@@ -9,6 +9,7 @@ from barometer.pages.figures import breakdown, comparison, key_figures, line_fig
 from barometer.pages.types import (
     AreaCount,
     ChildRate,
+    Download,
     EntityMeasure,
     EntityPage,
     EntityScatter,
@@ -102,11 +103,20 @@ def entity_page(b: PageBuilder, code: str) -> EntityPage:
         locator=ChartKey("locator", code).slug if code != COUNTRY else None,
         merger=merger,
         herstappe=code == HERSTAPPE,
-        csv=urls.entity_csv(code),
+        downloads=area_downloads(b, code) if code != HERSTAPPE else (),
         og_image=f"og/{code}.png",
         searchable=True,
         scatter=entity_scatter(b, code),
         compare_url=compare_link(b, code),
+    )
+
+
+def area_downloads(b: PageBuilder, code: str) -> tuple[Download, ...]:
+    """An area's files: its totals and breakdowns as CSV, both in one workbook."""
+    return (
+        Download(label=b._("totals (CSV)"), file=urls.entity_csv(code)),
+        Download(label=b._("breakdowns (CSV)"), file=urls.entity_breakdowns_csv(code)),
+        Download(label=b._("both in a workbook (Excel)"), file=urls.entity_xlsx(code)),
     )
 
 

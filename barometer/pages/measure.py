@@ -13,7 +13,7 @@ from barometer.pages.figures import (
     line_figure,
     municipality_map,
 )
-from barometer.pages.types import MeasurePage, RankingRow
+from barometer.pages.types import Download, MeasurePage, RankingRow
 from barometer.vocabulary import COUNTRY, HERSTAPPE, OVERVIEW, ChartKey, Measure
 
 
@@ -37,8 +37,16 @@ def measure_page(b: PageBuilder, measure: Measure) -> MeasurePage:
         evolution=evolution,
         breakdown=breakdown(b, COUNTRY, None, m),
         ranking=_ranking(b, m),
-        csv=urls.measure_csv(m),
+        downloads=measure_downloads(b, m),
         searchable=True,
+    )
+
+
+def measure_downloads(b: PageBuilder, m: str) -> tuple[Download, ...]:
+    """Every area's figures of one measure: totals and breakdowns (CSV, gzip)."""
+    return (
+        Download(label=b._("totals (CSV, gzip)"), file=urls.bulk_file(m, "totals", "csv")),
+        Download(label=b._("breakdowns (CSV, gzip)"), file=urls.bulk_file(m, "breakdowns", "csv")),
     )
 
 

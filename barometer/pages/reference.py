@@ -8,12 +8,14 @@ from collections.abc import Mapping
 from barometer import urls
 from barometer.i18n import entity_name, load_lang
 from barometer.pages.builder import PageBuilder, page_alternates
+from barometer.pages.entity import area_downloads
 from barometer.pages.types import (
-    AreaFile,
+    AreaFiles,
     DataPage,
     Denominators,
+    DownloadFile,
     LastMonth,
-    MeasureFile,
+    MeasureFiles,
     MethodologyPage,
     ReconciliationRow,
     SearchPage,
@@ -89,26 +91,48 @@ def data_page(b: PageBuilder, sizes: Mapping[str, int]) -> DataPage:
     """``sizes``: site path of every download → its bytes (the downloads are made meanwhile)."""
     _ = b._
     lk = b.lk
+
+    def file(label: str, path: str) -> DownloadFile:
+        return DownloadFile(label=label, file=path, size=_size(sizes[path], b.lang))
+
+    def bulk(m: str | None) -> tuple[DownloadFile, ...]:
+        return (
+            file(_("totals (CSV, gzip)"), urls.bulk_file(m, "totals", "csv")),
+            file(_("totals (Parquet)"), urls.bulk_file(m, "totals", "parquet")),
+            file(_("breakdowns (CSV, gzip)"), urls.bulk_file(m, "breakdowns", "csv")),
+            file(_("breakdowns (Parquet)"), urls.bulk_file(m, "breakdowns", "parquet")),
+        )
+
     return DataPage(
         path=urls.page("data", b.lang),
         alternates=page_alternates("data"),
         title=_("Data and downloads"),
         description=_(
-            "Download every published figure of the barometer as CSV, with a Frictionless data package."
+            "Download every published figure of the barometer as CSV, Excel or Parquet, with a Frictionless data package."
         ),
+        about=(
+            file("README.txt", urls.DOWNLOADS + "README.txt"),
+            file("datapackage.json", urls.DOWNLOADS + "datapackage.json"),
+            file("areas.csv", urls.DOWNLOADS + "areas.csv"),
+        ),
+        everything=bulk(None),
         measures=tuple(
-            MeasureFile(label=b.measure_name(m), file=urls.measure_csv(m.code), id=m.code)
+            MeasureFiles(label=b.measure_name(m), id=m.code, files=bulk(m.code))
             for m in lk.measures
         ),
         entities=tuple(
-            AreaFile(name=b.name(c), url=b.url(c), code=c, file=urls.entity_csv(c))
+            AreaFiles(
+                name=b.name(c),
+                url=b.url(c),
+                code=c,
+                files=tuple(file(d.label, d.file) for d in area_downloads(b, c)),
+            )
             for c in sorted(
                 lk.entities,
                 key=lambda c: (LEVELS.index(lk.entities[c]["level"]), b.name(c).casefold()),
             )
             if c != HERSTAPPE
         ),
-        sizes={path: _size(n, b.lang) for path, n in sizes.items()},
     )
 
 

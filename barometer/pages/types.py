@@ -266,18 +266,27 @@ class SourceRow:
 
 
 @dataclass(frozen=True, kw_only=True)
-class MeasureFile:
+class DownloadFile:
     label: str
     file: str
-    id: str
+    """Site path of the file."""
+    size: str
+    """Its size, formatted (kB, MB)."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class AreaFile:
+class MeasureFiles:
+    label: str
+    id: str
+    files: tuple[DownloadFile, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AreaFiles:
     name: str
     url: str
     code: str
-    file: str
+    files: tuple[DownloadFile, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -412,7 +421,8 @@ class EntityPage(Page):
     locator: str | None
     merger: str | None
     herstappe: bool
-    csv: str
+    downloads: tuple[Download, ...]
+    """The area's files: totals and breakdowns (CSV), workbook (xlsx); none for Herstappe."""
     scatter: EntityScatter | None
     compare_url: str
 
@@ -429,7 +439,7 @@ class MeasurePage(Page):
     evolution: LineFigure
     breakdown: tuple[BreakdownGroup, ...]
     ranking: tuple[RankingRow, ...]
-    csv: str
+    downloads: tuple[Download, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -446,10 +456,11 @@ class MethodologyPage(Page):
 @dataclass(frozen=True, kw_only=True)
 class DataPage(Page):
     template = "data.html"
-    measures: tuple[MeasureFile, ...]
-    entities: tuple[AreaFile, ...]
-    sizes: Mapping[str, str]
-    """Site path of each download → its size, formatted."""
+    about: tuple[DownloadFile, ...]
+    """What to read first: the README, the data package, the list of areas."""
+    everything: tuple[DownloadFile, ...]
+    measures: tuple[MeasureFiles, ...]
+    entities: tuple[AreaFiles, ...]
 
 
 @dataclass(frozen=True, kw_only=True)

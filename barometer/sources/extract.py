@@ -358,16 +358,16 @@ def read_extract(
     col.raise_if_any()
 
     counts = pd.DataFrame({c: to_int(df[c]) for c in COUNT_COLUMNS}, index=df.index)
-    for group, cols in GROUPS.items():
-        s = counts[list(cols)].sum(axis=1, min_count=1)
+    for group, group_cols in GROUPS.items():
+        s = counts[list(group_cols)].sum(axis=1, min_count=1)
         collected = ~df.measure.isin(
-            [m for m, nc in meta.not_collected.items() if set(cols) <= set(nc)]
+            [m for m, nc in meta.not_collected.items() if set(group_cols) <= set(nc)]
         )
         bad = collected & counts.total.notna() & (s != counts.total)
         col.where(
             bad,
-            cols[-1],
-            f"the {group} breakdown ({' + '.join(cols)}) to sum to total",
+            group_cols[-1],
+            f"the {group} breakdown ({' + '.join(group_cols)}) to sum to total",
             "a sum of " + s.astype(str) + " for a total of " + counts.total.astype(str),
         )
     out = pd.concat(
