@@ -29,7 +29,7 @@ test: setup tools
 
 ## test-fast: the unit tests and the fast fixture's whole site, without the full snapshot (< 1 min)
 test-fast: setup
-	$(BIN)/python -m pytest -n auto -m "not slow"
+	BAROMETER_FAST_TESTS=1 $(BIN)/python -m pytest -n auto -m "not slow"
 
 ## golden: rewrite tests/golden/site from the fast fixture's site (then review `git diff tests/golden`)
 golden: setup

@@ -16,7 +16,6 @@ import json
 import logging
 import pickle
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,12 +25,15 @@ from barometer.config import Config
 from barometer.log import warnings_seen
 from barometer.products import Products
 from barometer.sources.registry import resolve
+from barometer.write import sweep, temp_dir
 
 log = logging.getLogger(__name__)
 
 BUILD_KEY = ".barometer-build"
 """File in site/ holding the key of the build that made it (inputs, code, templates, content,
 settings): a build with the same key has nothing to do."""
+TMP = ".tmp-"
+"""Prefix of a cache entry being made (``.tmp-<pid>-…``: removed if its build was killed)."""
 PRODUCTS_FILE = "products.pickle"
 PRODUCTS_KEPT = 3
 """Data products kept in the cache (the newest; each is the size of the site, hard-linked)."""
@@ -74,6 +76,14 @@ def build_key(cfg: Config, data: str | None = None) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
+def sweep_leftovers(cache_dir: Path) -> None:
+    """Remove the temporary entries killed builds left in the cache (``.tmp-<pid>-…``, in the cache
+    directory and its folders: canonical tables, products, charts, preview images)."""
+    if cache_dir.is_dir():
+        for folder in (cache_dir, *(p for p in cache_dir.iterdir() if p.is_dir())):
+            sweep(folder, TMP)
+
+
 def up_to_date(site_dir: Path, key: str | None) -> bool:
     """Whether the site was built with this build key."""
     marker = site_dir / BUILD_KEY
@@ -96,8 +106,8 @@ def store_products(cfg: Config, key: str, make: Callable[[Path], Products]) -> P
     """Make the products into a new cache entry (``make(root)`` writes the files under root) and
     keep the newest :data:`PRODUCTS_KEPT` entries. The entry appears whole or not at all."""
     final = cfg.cache_dir / "products" / key
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=final.parent))
+    sweep(final.parent, TMP)  # what killed builds left behind
+    tmp = temp_dir(final.parent, TMP)
     try:
         made = make(tmp / "files")
         made.warnings = warnings_seen()

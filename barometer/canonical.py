@@ -17,7 +17,6 @@ import hashlib
 import json
 import logging
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,10 +44,15 @@ from barometer.sources.registry import Inputs, resolve
 from barometer.sources.textio import display_name
 from barometer.sources.totals import read_published_totals
 from barometer.topology import build_topology, topology_json
+from barometer.write import sweep, temp_dir
 
 log = logging.getLogger(__name__)
 
 TABLES = ("entities", "code_map", "population", "income", "beneficiaries_wide", "published_totals")
+CANONICAL = "canonical"
+"""The folder of the canonical tables' cache entries, in the cache directory (beside the products,
+chart and search caches)."""
+TMP = ".tmp-"
 CACHE_KEEP = 3
 """How many cache entries are kept (older ones are removed)."""
 
@@ -106,7 +110,7 @@ def load_canonical(cfg: Config) -> Canonical:
     catalogue = load_catalogue(cfg.measures_toml)
     inputs = resolve(cfg)
     key = cache_key(inputs, catalogue)
-    entry = cfg.cache_dir / key
+    entry = cfg.cache_dir / CANONICAL / key
     if cfg.use_cache and not inputs.mismatches and (entry / "done").is_file():
         t0 = time.perf_counter()
         canon = _read_cache(entry, inputs, catalogue)
@@ -116,7 +120,7 @@ def load_canonical(cfg: Config) -> Canonical:
         canon = parse_inputs(inputs, catalogue)
         log.info("inputs parsed and validated in %.2fs", time.perf_counter() - t0)
         if cfg.use_cache:
-            _write_cache(cfg.cache_dir, key, canon)
+            _write_cache(cfg.cache_dir / CANONICAL, key, canon)
     for warning in canon.warnings:
         log.warning("%s", warning)
     return canon
@@ -265,8 +269,8 @@ def _read_cache(entry: Path, inputs: Inputs, catalogue: Catalogue) -> Canonical:
 
 
 def _write_cache(cache_dir: Path, key: str, canon: Canonical) -> None:
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=cache_dir))
+    sweep(cache_dir, TMP)  # what killed runs left behind
+    tmp = temp_dir(cache_dir, TMP)
     try:
         for t in TABLES:
             getattr(canon, t).to_parquet(tmp / f"{t}.parquet", index=False)

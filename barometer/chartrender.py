@@ -23,6 +23,7 @@ from barometer.charts import one_decimal
 from barometer.forked import STATE, pool, shared
 from barometer.svgchart import native, native_kind
 from barometer.vocabulary import ChartKey
+from barometer.write import sweep
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,8 @@ def render_cached(
 ) -> dict[str, str | bytes]:
     """Render every item (key → source text) in parallel, each cached by the hash of its text."""
     binary = suffix.endswith(".png")
+    if cache_dir is not None:
+        sweep(cache_dir, ".tmp-")  # files a killed build was writing
     out: dict[str, str | bytes] = {}
     todo: dict[str, str] = {}
     hashes = {k: hashlib.sha256(v.encode()).hexdigest()[:24] for k, v in items.items()}
@@ -80,7 +83,7 @@ def render_cached(
             out[key] = result
             if cache_dir is not None:
                 cache_dir.mkdir(parents=True, exist_ok=True)
-                tmp = cache_dir / f".{hashes[key]}{suffix}.part"
+                tmp = cache_dir / f".tmp-{os.getpid()}-{hashes[key]}{suffix}"
                 if binary:
                     tmp.write_bytes(result)
                 else:

@@ -259,6 +259,19 @@ def locator(topology: dict, code: str, layer: str, *, width: int = 200, height: 
 
 #: regions in the scatters (Okabe-Ito: Flanders, Wallonia, Brussels)
 REGION_COLOURS = ["#0072b2", "#d55e00", "#009e73"]
+
+
+def swatch(colour: str) -> str:
+    """The class that paints a legend's swatch in ``colour`` (``c-0b3c8c``): colours come from a
+    stylesheet, not from style attributes (the Content-Security-Policy has no 'unsafe-inline')."""
+    return "c-" + colour.lstrip("#").lower()
+
+
+def legend_colours() -> list[str]:
+    """Every colour a legend may show (the stylesheet has a class for each)."""
+    return list(dict.fromkeys([*LINE_COLOURS, *REGION_COLOURS, *CLASS_COLOURS, NO_DATA]))
+
+
 #: fixed padding around a scatter's plot area (autosize none): the plot origin is at (left, top)
 SCATTER_PADDING = {"left": 56, "top": 10, "right": 24, "bottom": 28}
 

@@ -218,11 +218,6 @@ def render_note(note: Note, figures: dict, chart_keys: set[str] | None, t) -> Re
     md = _markdown()
     source = "\n".join(body_lines)
     tokens = md.parse(source)
-    toc = []
-    for k, tok in enumerate(tokens):
-        if tok.type == "heading_open" and tok.tag == "h2":
-            toc.append({"id": tok.attrs.get("id", ""), "title": tokens[k + 1].content})
-    html = md.renderer.render(tokens, md.options, {})
     used: dict[int, Figure] = {}
 
     def line_of(text: str) -> int:
@@ -231,35 +226,60 @@ def render_note(note: Note, figures: dict, chart_keys: set[str] | None, t) -> Re
                 return note.body_line + i
         return 0
 
-    def number(m: re.Match[str]) -> str:
+    def resolve(m: re.Match[str]) -> tuple[str, str] | None:
+        """(the figure as text, as a <data> element), or None (a problem is recorded)."""
         kind, args = m.group(1), m.group(2).split()
 
-        def refuse(expected: str) -> str:
+        def refuse(expected: str) -> None:
             problems.append(Problem(note.file, line_of(m.group(0)), kind, expected, m.group(2)))
-            return m.group(0)
 
         want = 3 if kind == "change" else 2
         if len(args) != want:
-            return refuse(f"{want} arguments (code and year{'s' if want == 3 else ''})")
+            refuse(f"{want} arguments (code and year{'s' if want == 3 else ''})")
+            return None
         if kind == "change":
             a = figures.get(("total", args[0], args[1]))
             b = figures.get(("total", args[0], args[2]))
             if a is None or b is None:
-                return refuse("two published annual averages")
+                refuse("two published annual averages")
+                return None
             used[a.line], used[b.line] = a, b
             change = b.value / a.value - 1
+            shown = t.percent(change, 0, signed=True)
             return (
-                f'<data value="{change:.6f}" data-lines="{a.line} {b.line}">'
-                f"{t.percent(change, 0, signed=True)}</data>"
+                shown,
+                f'<data value="{change:.6f}" data-lines="{a.line} {b.line}">{shown}</data>',
             )
         fig = figures.get((kind, args[0], args[1]))
         if fig is None:
             what = "annual average" if kind == "total" else "share"
-            return refuse(f"a published {what} for this code and year")
+            refuse(f"a published {what} for this code and year")
+            return None
         used[fig.line] = fig
         shown = t.number(fig.value, 0) if kind == "total" else t.percent(fig.value / 100, 1)
-        return f'<data value="{fig.value:g}" data-line="{fig.line}">{shown}</data>'
+        return shown, f'<data value="{fig.value:g}" data-line="{fig.line}">{shown}</data>'
 
+    def number(m: re.Match[str]) -> str:
+        found = resolve(m)
+        return found[1] if found else m.group(0)
+
+    def plain(text: str) -> str:
+        """Directives in an attribute (a link's title, an image's alt text) or a heading of the
+        contents become the figure as plain text: markup there would break the attribute."""
+        return NUMBER.sub(lambda m: (resolve(m) or (m.group(0), ""))[0], text)
+
+    for tok in tokens:
+        for child in tok.children or []:
+            if child.attrs.get("title"):
+                child.attrs["title"] = plain(str(child.attrs["title"]))
+            if child.type == "image":  # the alt text is rendered from the children's text
+                for grand in child.children or []:
+                    grand.content = plain(grand.content)
+    toc = []
+    for k, tok in enumerate(tokens):
+        if tok.type == "heading_open" and tok.tag == "h2":
+            toc.append({"id": tok.attrs.get("id", ""), "title": plain(tokens[k + 1].content)})
+    html = md.renderer.render(tokens, md.options, {})
     html = NUMBER.sub(number, html)
     if problems:
         raise DataError(problems)

@@ -2,7 +2,7 @@
 
 load (sources → canonical tables) → indicators (table, neighbours, reconciliation) → products
 (page models, charts, data files; :mod:`barometer.products`) → html (:mod:`barometer.html`) →
-static files, sitemap → search (:mod:`barometer.search`) → write (atomic swap,
+static files, sitemap → write (atomic swap,
 :mod:`barometer.write`). Files go to a staging directory beside site/ as they are made; site/ is
 only touched by the final swap, and in ``--strict`` mode any warning stops the build before it.
 What can be skipped is decided by :mod:`barometer.cache`.
@@ -11,7 +11,6 @@ What can be skipped is decided by :mod:`barometer.cache`.
 from __future__ import annotations
 
 import logging
-import tempfile
 import time
 from pathlib import Path
 
@@ -26,13 +25,14 @@ from barometer.model import gather
 from barometer.notes import check_notes, load_notes
 from barometer.products import Products, make_products
 from barometer.report import BuildReport
-from barometer.search import search_bundle
 from barometer.sitemap import robots_txt, sitemap_xml
 from barometer.urls import is_absolute
-from barometer.write import Staging
+from barometer.write import Staging, removing, sweep, sweep_staging, temp_dir
 
 log = logging.getLogger(__name__)
 
+WORK = ".barometer-work-"
+"""Prefix of a build's work directory beside the site (the products when there is no cache)."""
 PAGES_LIMIT = 1_000_000_000
 """GitHub Pages publishes sites up to 1 GB: a bigger site is a warning (a failure with --strict)."""
 
@@ -78,23 +78,22 @@ def build(cfg: Config) -> BuildReport:
     t0 = time.perf_counter()
     data = cache.data_key(cfg) if cfg.use_cache else None
     key = cache.build_key(cfg, data) if data else None
+    sweep(cfg.site_dir.parent, WORK)  # what killed builds left behind
+    sweep_staging(cfg.site_dir)
+    cache.sweep_leftovers(cfg.cache_dir)
     if cache.up_to_date(cfg.site_dir, key):
         log.info("nothing changed since the last build of %s: nothing rewritten", cfg.site_dir)
         report.skipped = True
         return report
-    cfg.site_dir.parent.mkdir(parents=True, exist_ok=True)
-    with (
-        tempfile.TemporaryDirectory(prefix=".barometer-work-", dir=cfg.site_dir.parent) as tmp,
-        Staging(cfg.site_dir, epoch=cfg.source_date_epoch) as staging,
-    ):
-        work = Path(tmp)
+    work = temp_dir(cfg.site_dir.parent, WORK)
+    with Staging(cfg.site_dir, epoch=cfg.source_date_epoch) as staging, removing(work):
         made = products(cfg, work, report, data)
         release_memory()  # the inputs and indicator tables are no longer needed
         started = time.perf_counter()
         for rel in made.files:
             staging.link(rel, made.root / rel)
         with report.stage("html"):
-            digests = render_html(made, cfg, staging, work / "search")
+            render_html(made, cfg, staging)
         for path, content in static.assets().items():
             staging.add(path, content)
         if is_absolute(cfg.base_url):
@@ -103,16 +102,7 @@ def build(cfg: Config) -> BuildReport:
             log.info("no absolute --base-url: sitemap.xml left out (it needs absolute URLs)")
         staging.add("robots.txt", robots_txt(cfg.base_url))
         staging.add(".nojekyll", "")
-        with report.stage("search"):
-            bundle = search_bundle(
-                work / "search", digests, cfg.cache_dir / "search" if cfg.use_cache else None
-            )
-            for p in sorted(bundle.rglob("*")):
-                if p.is_file():
-                    staging.link(f"pagefind/{p.relative_to(bundle).as_posix()}", p)
-        report.timings["other"] = (
-            time.perf_counter() - started - report.timings["html"] - report.timings["search"]
-        )
+        report.timings["other"] = time.perf_counter() - started - report.timings["html"]
         if staging.bytes > PAGES_LIMIT:
             log.warning(
                 "the site is %.2f GB, beyond the %.0f GB GitHub Pages publishes",

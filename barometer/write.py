@@ -7,8 +7,14 @@ a reader never sees a half-written site.
 
 A file whose bytes equal the file at the same path in the previous site is not rewritten: the
 staging directory gets a hard link to the old file (same inode, same modification time), so
-deployment tools and browsers' caches see that nothing changed. Files that come ready-made from
-the build cache are linked the same way (copied where links are impossible).
+deployment tools and browsers' caches see that nothing changed; the old site is removed by the
+swap, so no other site shares that inode. Files that come ready-made from the build cache are
+copied, never linked: a site shares no inode with the cache, so a build into another folder
+cannot touch a file of this one (not even its modification time).
+
+A build that is killed leaves its work behind: staging and work directories and temporary cache
+entries are named ``.<what>-<pid>-…`` (:func:`temp_dir`), and the next build removes those whose
+process is gone (:func:`sweep`).
 """
 
 from __future__ import annotations
@@ -16,10 +22,63 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from barometer.errors import BuildError
+
+
+def temp_dir(parent: Path, prefix: str) -> Path:
+    """A new directory ``parent/<prefix><pid>-<random>`` (the pid lets :func:`sweep` tell a
+    killed build's leftovers from a running build's work)."""
+    parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
+
+
+@contextmanager
+def removing(path: Path) -> Iterator[Path]:
+    """``with removing(work):`` removes the directory when the block ends, however it ends."""
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+def sweep_staging(site_dir: Path) -> list[Path]:
+    """Remove the staging and swap directories that killed builds of ``site_dir`` left."""
+    parent, name = site_dir.resolve().parent, site_dir.resolve().name
+    return sweep(parent, f".{name}-new-") + sweep(parent, f".{name}-old-")
+
+
+def sweep(parent: Path, prefix: str) -> list[Path]:
+    """Remove what killed builds left under ``parent``: entries ``<prefix><pid>-…`` whose process
+    no longer runs. Returns what was removed."""
+    removed: list[Path] = []
+    if not parent.is_dir():
+        return removed
+    for p in parent.iterdir():
+        if not p.name.startswith(prefix):
+            continue
+        pid = p.name[len(prefix) :].split("-", 1)[0]
+        if not pid.isascii() or not pid.isdigit() or _alive(int(pid)):
+            continue
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+        removed.append(p)
+    return removed
 
 
 def _safe(rel: PurePosixPath) -> PurePosixPath:
@@ -28,11 +87,20 @@ def _safe(rel: PurePosixPath) -> PurePosixPath:
     return rel
 
 
-def _link_or_copy(src: Path, dest: Path) -> None:
+def _same_file_content(a: Path, b: Path, size: int) -> bool:
+    """Whether file ``a`` exists with the same bytes as ``b`` (of ``size`` bytes)."""
     try:
-        os.link(src, dest)
-    except OSError:  # another file system, or links not allowed: copy
-        shutil.copy2(src, dest)
+        if a.stat().st_size != size:
+            return False
+        with open(a, "rb") as fa, open(b, "rb") as fb:
+            while True:
+                x, y = fa.read(1 << 20), fb.read(1 << 20)
+                if x != y:
+                    return False
+                if not x:
+                    return True
+    except OSError:
+        return False
 
 
 class Staging:
@@ -45,10 +113,8 @@ class Staging:
 
     def __init__(self, site_dir: Path, *, epoch: int | None = None) -> None:
         self.site_dir = site_dir.resolve()
-        self.site_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.root = Path(
-            tempfile.mkdtemp(prefix=f".{self.site_dir.name}-new-", dir=self.site_dir.parent)
-        )
+        sweep_staging(self.site_dir)  # what killed builds of this site left behind
+        self.root = temp_dir(self.site_dir.parent, f".{self.site_dir.name}-new-")
         self.epoch = epoch
         self.sizes: dict[PurePosixPath, int] = {}
         self.reused = 0
@@ -64,15 +130,26 @@ class Staging:
         self.sizes[rel] = len(raw)
 
     def link(self, path: str | PurePosixPath, src: Path) -> None:
-        """Place a ready-made file (from the build cache) at ``path``."""
+        """Place a ready-made file (from the build cache) at ``path``: linked to the previous
+        site's file when that has the same bytes, else copied (never linked to the cache)."""
         rel = _safe(PurePosixPath(path))
         self._claim(rel)
         dest = self.root / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        _link_or_copy(src, dest)
+        size = src.stat().st_size
+        old = self.site_dir / rel
+        if _same_file_content(old, src, size):
+            try:
+                os.link(old, dest)
+                self.reused += 1
+                self.sizes[rel] = size
+                return
+            except OSError:
+                pass
+        shutil.copyfile(src, dest)
         if self.epoch is not None:
             os.utime(dest, (self.epoch, self.epoch))
-        self.sizes[rel] = dest.stat().st_size
+        self.sizes[rel] = size
 
     def record(self, written: Iterable[tuple[str, int]], reused: int = 0) -> None:
         """Account for files another process wrote into :attr:`root` (path, size)."""
@@ -99,7 +176,7 @@ class Staging:
     def commit(self) -> None:
         old = None
         if self.site_dir.exists():
-            old = self.site_dir.with_name(f".{self.site_dir.name}-old-{os.getpid()}")
+            old = self.site_dir.with_name(f".{self.site_dir.name}-old-{os.getpid()}-swap")
             self.site_dir.rename(old)
         self.root.rename(self.site_dir)
         if old is not None:

@@ -25,6 +25,15 @@ from barometer.sources.registry import resolve
 
 SHARED = paths.SHARED_DATA
 
+
+def examples(n: int) -> int:
+    """How many examples a property test tries: ``n`` in the full suite, a third of them in the
+    fast tier (``make test-fast`` sets BAROMETER_FAST_TESTS=1)."""
+    import os
+
+    return max(3, n // 3) if os.environ.get("BAROMETER_FAST_TESTS") else n
+
+
 SNAPSHOT_FIXTURES = {"snapshot", "canon", "built_site", "small_extract", "small_data", "site_cache"}
 """Fixtures that read the full snapshot: a test that uses one (even indirectly) is ``slow``."""
 

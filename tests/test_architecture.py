@@ -172,7 +172,6 @@ def test_the_build_runs_its_stages_in_order(fast_site):
         "pages",
         "charts",
         "html",
-        "search",
         "other",
         "write",
     ]

@@ -28,6 +28,7 @@ from barometer.indicators import compute_indicators
 from barometer.population import POPULATION
 from barometer.sources.extract import ExtractMeta
 from barometer.vocabulary import COUNT_COLUMNS, GROUPS
+from tests.conftest import examples
 from tests.disclosure_attack import attack
 
 MONTHS = [f"{y}-{m:02d}" for y in (2019, 2020) for m in range(1, 13)]
@@ -160,7 +161,7 @@ def parents(canon: Canonical) -> dict[str, str]:
 
 
 @settings(
-    max_examples=15,
+    max_examples=examples(15),
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # a seed does not shrink
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

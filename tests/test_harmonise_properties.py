@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from barometer.harmonise import to_2025
+from tests.conftest import examples
 
 MONTHS = ["2018-11", "2018-12", "2019-01", "2019-02"]
 
@@ -37,7 +38,7 @@ def scenario(draw):
     return code_map, df, succ
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(scenario())
 def test_sums_of_predecessors(s):
     code_map, df, succ = s

@@ -22,6 +22,7 @@ from barometer.indicators import compute_indicators
 from barometer.population import POPULATION
 from barometer.sources.extract import ExtractMeta
 from barometer.vocabulary import COUNT_COLUMNS, GROUPS
+from tests.conftest import examples
 
 MONTHS = [f"2019-{m:02d}" for m in range(1, 13)] + [f"2020-{m:02d}" for m in range(1, 13)]
 # municipality → (arrondissement, province, region)
@@ -152,7 +153,7 @@ def data(draw):
 
 
 @settings(
-    max_examples=15,
+    max_examples=examples(15),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

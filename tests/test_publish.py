@@ -141,18 +141,29 @@ def test_preview_images_favicon_and_pages_files(built_site):
     )
 
 
-@pytest.mark.xdist_group("site")
-def test_search_index_covers_four_languages(built_site):
-    site = built_site[0]
-    entry = (site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8")
+def test_the_search_index_finds_areas_by_every_name_and_former_municipalities(fast_site):
+    """One small index per language (data/search-<lang>.json): every area with its names in the
+    other languages and its code, the measures, the notes and pages, and former municipalities
+    leading to their successor."""
+    import json
+
     for lang in ("nl", "fr", "de", "en"):
-        assert f'"{lang}"' in entry
-    assert (site / "pagefind/pagefind-ui.js").is_file()
-    # entity, measure and note pages are indexed; the rest are not
-    gent = (site / "fr/commune/44021-gand/index.html").read_text(encoding="utf-8")
-    assert "data-pagefind-body" in gent
-    data = (site / "fr/donnees/index.html").read_text(encoding="utf-8")
-    assert "data-pagefind-body" not in data
+        doc = json.loads((fast_site.root / f"data/search-{lang}.json").read_text(encoding="utf-8"))
+        kinds = doc["kinds"]
+        items = {(it[0], kinds[it[2]]): it for it in doc["items"]}
+        paths = {it[1] for it in doc["items"]}
+        assert all((fast_site.root / p / "index.html").is_file() for p in paths), lang
+        assert len([it for it in doc["items"] if it[2] == 4]) == 7  # municipalities, first
+        assert doc["items"][0][2] == 4
+        if lang == "nl":
+            antwerpen = items[("Antwerpen", "Gemeente")]
+            assert "Anvers" in antwerpen[3] and "11002" in antwerpen[3]
+            borsbeek = items[("Borsbeek", "Voormalige gemeente, nu deel van")]
+            assert borsbeek[1] == "nl/gemeente/11002-antwerpen/" and borsbeek[3] == "Antwerpen"
+            assert ("Een testnotitie", "Analyse") in items
+            assert ("Leefloon", "Maatregel") in items
+    size = sum(p.stat().st_size for p in fast_site.root.glob("data/search-*.json"))
+    assert size < 40_000
 
 
 def test_no_stray_copy_of_shared_data_in_the_repository():

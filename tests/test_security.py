@@ -45,26 +45,46 @@ def test_a_hostile_municipality_name_is_escaped_everywhere(page_inputs):
     assert 'onmouseover="alert' not in html
 
 
-def test_no_inline_script_handler_or_javascript_url_in_the_site(built_site):
-    site = built_site[0]
-    inline_script = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
-    handler = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
-    js_url = re.compile(r"""(?:href|src)\s*=\s*["']?\s*javascript:""", re.I)
-    csp = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
+@pytest.fixture(params=["fast", pytest.param("full", marks=pytest.mark.slow)])
+def site_root(request):
+    """The fast fixture's site, and (slow) the full site."""
+    if request.param == "fast":
+        return request.getfixturevalue("fast_site").root
+    return request.getfixturevalue("built_site")[0]
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
+HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
+JS_URL = re.compile(r"""(?:href|src)\s*=\s*["']?\s*javascript:""", re.I)
+STYLE = re.compile(r"<[^>]+\sstyle\s*=", re.I)
+HTTP_LINK = re.compile(r"""(?:href|src|action)\s*=\s*["']?http://""", re.I)
+CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
+
+
+def test_no_inline_script_style_handler_or_insecure_link_in_the_site(site_root):
+    """Every page: a Content-Security-Policy without any 'unsafe-*' (no inline script or style,
+    no eval, no WebAssembly), nothing it would block (inline scripts, handlers, style
+    attributes, javascript: URLs), no plain-http link, and no referrer sent to other sites."""
     checked = 0
-    for p in site.rglob("*.html"):
+    for p in site_root.rglob("*.html"):
         html = p.read_text(encoding="utf-8")
-        assert not inline_script.search(html), p
-        assert not handler.search(html), p
-        assert not js_url.search(html), p
-        policy = csp.search(html)
+        for pattern in (INLINE_SCRIPT, HANDLER, JS_URL, STYLE, HTTP_LINK):
+            assert not pattern.search(html), (p, pattern.pattern, pattern.search(html))
+        policy = CSP.search(html)
         assert policy, p
+        assert "unsafe" not in policy.group(1), p
         directives = dict(d.strip().split(" ", 1) for d in policy.group(1).split(";"))
-        assert directives["script-src"].startswith("'self'"), p
-        assert (
-            "unsafe-inline" not in directives["script-src"]
-            and "'unsafe-eval'" not in directives["script-src"]
-        )
+        assert directives["script-src"] == directives["style-src"] == "'self'", p
         assert directives["default-src"] == "'self'" and directives["object-src"] == "'none'"
+        assert '<meta name="referrer" content="strict-origin-when-cross-origin">' in html, p
         checked += 1
-    assert checked > 2700
+    assert checked > 130  # the fast site: 140 pages
+
+
+def test_the_stylesheet_has_a_class_for_every_colour_and_width(site_root):
+    from barometer import charts
+
+    css = (site_root / "assets/site.css").read_text(encoding="utf-8")
+    for colour in charts.legend_colours():
+        assert f".{charts.swatch(colour)}{{--c:{colour}}}" in css
+    assert ".w-0{--w:0}" in css and ".w-100{--w:100}" in css

@@ -30,8 +30,9 @@ from barometer.pages.redirects import redirect_pages
 from barometer.pages.reference import data_page, methodology_page, search_page
 from barometer.pages.scatter import scatter_page
 from barometer.pages.scatters import scatter_model
+from barometer.pages.search import index_path, search_index
 from barometer.pages.types import Nav, NavLink, Page, SiteModel
-from barometer.vocabulary import COUNTRY_SLUG, LANGS
+from barometer.vocabulary import COUNTRY_SLUG, LANGS, LEVEL_LABELS
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,15 @@ def build_site_model(model: Model, download_sizes: Callable[[], Mapping[str, int
     sizes = download_sizes()
     for lang, b in builders.items():
         pages[lang].insert(DATA_PAGE_AT, data_page(b, sizes))
+    redirects = {lang: redirect_pages(b) for lang, b in builders.items()}
+    for lang, b in builders.items():  # the search index of each language, from its pages
+        files[index_path(lang)] = search_index(
+            tuple(pages[lang]), redirects[lang], search_labels(b)
+        )
     return PageStage(
         site=SiteModel(
             pages={lang: tuple(p) for lang, p in pages.items()},
-            redirects={lang: redirect_pages(b) for lang, b in builders.items()},
+            redirects=redirects,
             nav={lang: navigation(b) for lang, b in builders.items()},
             cards=card_models(lookups),
         ),
@@ -90,6 +96,17 @@ def language_pages(b: PageBuilder) -> list[Page]:
         notes_page(b),
         *note_pages(b),
     ]
+
+
+def search_labels(b: PageBuilder) -> dict[str, str]:
+    """What a search result is, in the language (:func:`barometer.pages.search.search_index`)."""
+    return {
+        **{lvl: b._(LEVEL_LABELS[lvl]) for lvl in LEVEL_LABELS},
+        "measure": b._("Measure"),
+        "note": b._("Focus note"),
+        "page": b._("Page"),
+        "former": b._("Former municipality, now part of"),
+    }
 
 
 def navigation(b: PageBuilder) -> Nav:

@@ -94,6 +94,12 @@ class PageBuilder:
         return "; ".join(notes)
 
 
+def secure(address: str) -> str | None:
+    """The address as a link target if it is https, else None: pages link only to https (a
+    plain-http source is shown as text)."""
+    return address if address.startswith("https://") else None
+
+
 def alternates(path_of: Callable[[str], str]) -> dict[str, str]:
     """Language → path of the same page."""
     return {lang: path_of(lang) for lang in LANGS}

@@ -105,7 +105,6 @@ def entity_page(b: PageBuilder, code: str) -> EntityPage:
         herstappe=code == HERSTAPPE,
         downloads=area_downloads(b, code) if code != HERSTAPPE else (),
         og_image=f"og/{code}.png",
-        searchable=True,
         scatter=entity_scatter(b, code),
         compare_url=compare_link(b, code),
     )
@@ -153,7 +152,7 @@ def former_name(b: PageBuilder, code: str) -> str:
 def region_legend(b: PageBuilder) -> tuple[LegendItem, ...]:
     """The regions' colours in the scatters."""
     return tuple(
-        LegendItem(name=b.name(r), colour=charts.REGION_COLOURS[i], main=False)
+        LegendItem(name=b.name(r), swatch=charts.swatch(charts.REGION_COLOURS[i]), main=False)
         for i, r in enumerate(REGIONS)
     )
 

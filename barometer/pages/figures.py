@@ -106,7 +106,7 @@ def line_figure(b: PageBuilder, key: ChartKey, spec: str | None = None) -> LineF
 
 def line_legend(b: PageBuilder, codes: tuple[str, ...]) -> tuple[LegendItem, ...]:
     return tuple(
-        LegendItem(name=b.name(c), colour=charts.LINE_COLOURS[i], main=i == 0)
+        LegendItem(name=b.name(c), swatch=charts.swatch(charts.LINE_COLOURS[i]), main=i == 0)
         for i, c in enumerate(codes)
     )
 
@@ -128,10 +128,12 @@ def year_table(
 
 def class_legend(b: PageBuilder, breaks: tuple[float, ...]) -> tuple[ClassItem, ...]:
     items = [
-        ClassItem(colour=charts.CLASS_COLOURS[i], label=f"{b.rate(lo)} – {b.rate(hi)}")
+        ClassItem(
+            swatch=charts.swatch(charts.CLASS_COLOURS[i]), label=f"{b.rate(lo)} – {b.rate(hi)}"
+        )
         for i, (lo, hi) in enumerate(zip(breaks, breaks[1:], strict=False))
     ]
-    return (*items, ClassItem(colour=charts.NO_DATA, label=b._("no data")))
+    return (*items, ClassItem(swatch=charts.swatch(charts.NO_DATA), label=b._("no data")))
 
 
 def map_rows(b: PageBuilder, measure: str, level: str) -> tuple[AreaRate, ...]:

@@ -38,7 +38,6 @@ def measure_page(b: PageBuilder, measure: Measure) -> MeasurePage:
         breakdown=breakdown(b, COUNTRY, None, m),
         ranking=_ranking(b, m),
         downloads=measure_downloads(b, m),
-        searchable=True,
     )
 
 

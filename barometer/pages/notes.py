@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from barometer import urls
 from barometer.notes import Note, render_note
-from barometer.pages.builder import PageBuilder, page_alternates
+from barometer.pages.builder import PageBuilder, page_alternates, secure
 from barometer.pages.figures import line_legend, map_rows, year_table
 from barometer.pages.types import (
     NoteEntry,
@@ -74,10 +74,10 @@ def note_pages(b: PageBuilder) -> tuple[NotePage, ...]:
                 parts=tuple(_part(b, part) for part in r.parts),
                 toc=tuple(TocEntry(id=h["id"], title=h["title"]) for h in r.toc),
                 sources=tuple(
-                    NoteSource(publisher=s["publisher"], url=s["url"]) for s in r.sources
+                    NoteSource(publisher=s["publisher"], address=s["url"], url=secure(s["url"]))
+                    for s in r.sources
                 ),
                 index=urls.page("notes", b.lang),
-                searchable=True,
             )
         )
     return tuple(pages)

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 
 from barometer import urls
 from barometer.i18n import entity_name, load_lang
-from barometer.pages.builder import PageBuilder, page_alternates
+from barometer.pages.builder import PageBuilder, page_alternates, secure
 from barometer.pages.entity import area_downloads
+from barometer.pages.search import index_path
 from barometer.pages.types import (
     AreaFiles,
     DataPage,
@@ -59,7 +60,8 @@ def methodology_page(b: PageBuilder) -> MethodologyPage:
                 published=b.count(r.published),
                 difference=b.t.percent(r.relative_difference, 2, signed=True),
                 checked=r.checked,
-                url=r.url,
+                address=r.url,
+                url=secure(r.url),
             )
             for r in lk.reconciliation
         ),
@@ -143,9 +145,11 @@ def search_page(b: PageBuilder) -> SearchPage:
         alternates=page_alternates("search"),
         title=_("Search"),
         description=_(
-            "Search the municipalities, areas, measures and focus notes of the barometer."
+            "Find a municipality, an area, a measure or a focus note of the barometer by its name, in any of the country's languages."
         ),
-        index="pagefind/",
+        index=index_path(b.lang),
         home=urls.home(b.lang),
-        wasm=True,  # Pagefind searches with WebAssembly
+        one_result=_("1 result"),
+        many_results=_("{n} results"),
+        no_result=_("No result."),
     )

@@ -62,7 +62,8 @@ class KeyFigures:
 @dataclass(frozen=True, kw_only=True)
 class LegendItem:
     name: str
-    colour: str
+    swatch: str
+    """The class that paints its colour (:func:`barometer.charts.swatch`)."""
     main: bool
 
 
@@ -85,7 +86,8 @@ class LineFigure:
 class ClassItem:
     """One class of a map's legend."""
 
-    colour: str
+    swatch: str
+    """The class that paints its colour (:func:`barometer.charts.swatch`)."""
     label: str
 
 
@@ -247,7 +249,9 @@ class ReconciliationRow:
     published: str
     difference: str
     checked: bool
-    url: str
+    address: str
+    url: str | None
+    """A link to the source; None for a plain-http address (shown as text)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -345,7 +349,10 @@ class TocEntry:
 @dataclass(frozen=True, kw_only=True)
 class NoteSource:
     publisher: str
-    url: str
+    address: str
+    """Where the figure was published (shown as text)."""
+    url: str | None
+    """The same address as a link — None for a plain-http address: pages link only to https."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -379,10 +386,6 @@ class Page:
     alternates: Mapping[str, str]
     """Language → path of the same page."""
     og_image: str = "og/01000.png"
-    searchable: bool = False
-    """Indexed by the site search (its main element)."""
-    wasm: bool = False
-    """Runs WebAssembly (the Content-Security-Policy allows it on this page only)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -467,7 +470,12 @@ class DataPage(Page):
 class SearchPage(Page):
     template = "search.html"
     index: str
+    """Site path of the language's search index (:mod:`barometer.pages.search`)."""
     home: str
+    one_result: str
+    many_results: str
+    """'{n} results' in the language (the page script puts the number in)."""
+    no_result: str
 
 
 @dataclass(frozen=True, kw_only=True)

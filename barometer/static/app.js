@@ -252,8 +252,10 @@ var Barometer = (function () {
     window.history.replaceState(null, "", url.href);
   }
   select.addEventListener("change", show);
+  // only a code the list offers (a hostile ?e= such as __proto__ is ignored)
   var pre = new URLSearchParams(window.location.search).get("e");
-  if (pre) { select.value = pre; show(); }
+  var known = pre && Array.prototype.some.call(select.options, function (o) { return o.value === pre; });
+  if (known) { select.value = pre; show(); }
 })();
 
 // Compare tool: the whole state lives in the URL (?e=codes&m=measure&i=indicator&c=category&p=month|year).
@@ -267,7 +269,9 @@ var Barometer = (function () {
   var words = document.getElementById("compare-words");
   var levels = JSON.parse(words.getAttribute("data-levels"));
   var nameIndex = { nl: 3, fr: 4, de: 5, en: 6 }[B.lang] || 6;
-  var doc = null, byCode = {}, byLabel = {}, cache = {};
+  // prototype-less lookups: a code or name from the URL such as __proto__ or constructor is just
+  // an unknown key, never a property of Object.prototype
+  var doc = null, byCode = Object.create(null), byLabel = Object.create(null), cache = Object.create(null);
   var state = null;
 
   function undelta(coded, scale) {
@@ -282,7 +286,8 @@ var Barometer = (function () {
   function decodeSeries(measure, code) {
     var key = measure + "/" + code;
     if (cache[key]) { return cache[key]; }
-    var e = (doc.series[measure] || {})[code];
+    var series = doc.series[measure];
+    var e = series && Object.prototype.hasOwnProperty.call(series, code) ? series[code] : null;
     if (!e) { return null; }
     var pops = undelta(doc.pop[code], 1);
     var res = {};
@@ -318,10 +323,14 @@ var Barometer = (function () {
     var radios = function (name) { return Array.prototype.map.call(form.querySelectorAll("input[name='" + name + "']"), function (i) { return i.value; }); };
     var pick = function (name, allowed, dflt) { var v = q.get(name); return allowed.indexOf(v) >= 0 ? v : dflt; };
     var cats = Array.prototype.map.call(form.querySelectorAll("#category option"), function (o) { return o.value; });
-    var codes = (q.get("e") || "").split(",").filter(function (c, i, a) { return byCode[c] && a.indexOf(c) === i; }).slice(0, MAX);
+    // at most MAX known codes, each once; a huge list is cut before it is looked at
+    var seen = Object.create(null), codes = [];
+    (q.get("e") || "").split(",", 64 * MAX).forEach(function (c) {
+      if (codes.length < MAX && byCode[c] && !seen[c]) { seen[c] = true; codes.push(c); }
+    });
     return {
       e: codes,
-      m: pick("m", radios("m"), "ris"),
+      m: pick("m", radios("m"), radios("m")[0]),
       i: pick("i", radios("i"), "per_1000"),
       c: pick("c", cats, cats[0]),
       p: pick("p", radios("p"), "month")
@@ -346,7 +355,7 @@ var Barometer = (function () {
     state.e.forEach(function (code, i) {
       var li = document.createElement("li");
       var sw = document.createElement("span");
-      sw.className = "swatch"; sw.style.setProperty("--c", COLOURS[i]);
+      sw.className = "swatch c-" + COLOURS[i].slice(1);
       li.appendChild(sw);
       li.appendChild(document.createTextNode(label(code) + " "));
       var b = document.createElement("button");
@@ -392,7 +401,7 @@ var Barometer = (function () {
     state.e.forEach(function (code, li) {
       var item = document.createElement("li");
       if (li === 0) { item.className = "main"; }
-      var sw = document.createElement("span"); sw.className = "swatch"; sw.style.setProperty("--c", COLOURS[li]);
+      var sw = document.createElement("span"); sw.className = "swatch c-" + COLOURS[li].slice(1);
       item.appendChild(sw); item.appendChild(document.createTextNode(name(code)));
       legend.appendChild(item);
     });
@@ -532,24 +541,71 @@ var Barometer = (function () {
   });
 })();
 
-// Search page: Pagefind's own UI over the static index of this language (loaded on this page only).
+// Search page: the language's index (data/search-<lang>.json: areas, measures, notes, pages and
+// former municipalities, by name), folded for case and accents; results as the reader types.
 (function () {
   "use strict";
-  var box = document.getElementById("search");
-  if (!box) { return; }
-  var bundle = new URL(box.getAttribute("data-bundle"), window.location.href).href;
-  var css = document.createElement("link");
-  css.rel = "stylesheet"; css.href = bundle + "pagefind-ui.css";
-  document.head.appendChild(css);
-  var s = document.createElement("script");
-  s.src = bundle + "pagefind-ui.js";
-  s.onload = function () {
-    var ui = new window.PagefindUI({
-      element: "#search", bundlePath: bundle, baseUrl: new URL(Barometer.base).pathname,
-      showImages: false, showSubResults: false, resetStyles: false, autofocus: true
+  var form = document.getElementById("search");
+  if (!form || !window.fetch) { return; }
+  var input = document.getElementById("q");
+  var status = document.getElementById("search-status");
+  var list = document.getElementById("search-results");
+  var index = null;
+  function fold(text) {
+    return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^a-z0-9]+/g, " ").trim();
+  }
+  // rank 0: the title starts with the query; 1: a word of the title or of the other names starts
+  // with each word of the query; 2: each word of the query is found anywhere; else no match
+  function rank(item, q, words) {
+    if (item.title.indexOf(q) === 0) { return 0; }
+    var all = " " + item.title + " " + item.words;
+    if (words.every(function (w) { return all.indexOf(" " + w) >= 0; })) { return 1; }
+    if (words.every(function (w) { return all.indexOf(w) >= 0; })) { return 2; }
+    return -1;
+  }
+  function run() {
+    var q = fold(input.value);
+    list.innerHTML = "";
+    if (!q || !index) { status.textContent = ""; return; }
+    var words = q.split(" ");
+    var found = [];
+    index.items.forEach(function (item, i) {
+      var r = rank(item, q, words);
+      if (r >= 0) { found.push([r, i]); }
     });
-    var q = new URLSearchParams(window.location.search).get("q");
-    if (q) { ui.triggerSearch(q); }
-  };
-  document.head.appendChild(s);
+    found.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+    var n = found.length;
+    status.textContent = n === 0 ? form.getAttribute("data-none")
+      : n === 1 ? form.getAttribute("data-one") : form.getAttribute("data-many").replace("{n}", n);
+    found.slice(0, 30).forEach(function (f) {
+      var item = index.items[f[1]];
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = Barometer.base + item.path;
+      a.textContent = item.label;
+      li.appendChild(a);
+      var kind = document.createElement("span");
+      kind.className = "kind";
+      kind.textContent = " " + index.kinds[item.kind] + (item.extra ? " " + item.extra : "");
+      li.appendChild(kind);
+      list.appendChild(li);
+    });
+  }
+  fetch(form.getAttribute("data-index")).then(function (r) { return r.json(); }).then(function (doc) {
+    var former = doc.kinds.length - 1;
+    index = {
+      kinds: doc.kinds,
+      items: doc.items.map(function (it) {
+        return { label: it[0], path: it[1], kind: it[2], title: fold(it[0]), words: fold(it[3]),
+                 extra: it[2] === former ? it[3] : "" };
+      })
+    };
+    run();
+  });
+  input.addEventListener("input", run);
+  form.addEventListener("submit", function (ev) { ev.preventDefault(); run(); });
+  var q = new URLSearchParams(window.location.search).get("q");
+  if (q) { input.value = q.slice(0, 200); }
+  input.focus();
 })();

@@ -25,6 +25,16 @@ def server(built_site):
 
 
 @pytest.fixture(scope="session")
+def fast_server(fast_site):
+    """The fast fixture's site, served under /barometer/."""
+    srv = make_server(fast_site.root, "/barometer/", 0)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}/barometer/"
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.fixture(scope="session")
 def browser():
     if CHROMIUM is None:
         if os.environ.get("CI"):
@@ -70,5 +80,14 @@ def watched(browser, server):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     w = Watched(page, server)
+    yield w
+    context.close()
+
+
+@pytest.fixture()
+def fast_watched(browser, fast_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    w = Watched(page, fast_server)
     yield w
     context.close()
