@@ -59,7 +59,11 @@ def data_key(cfg: Config) -> str:
         "inputs": resolve(cfg).sha256,
         "code": code_version(),
         "files": tree_hash(
-            cfg.content_dir, paths.PACKAGE / "locale", cfg.sources_toml, cfg.measures_toml
+            cfg.content_dir,
+            paths.PACKAGE / "locale",
+            cfg.sources_toml,
+            cfg.measures_toml,
+            *([cfg.releases] if cfg.releases else []),
         ),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:32]

@@ -17,12 +17,13 @@ import json
 import logging
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from barometer.charts import one_decimal
 from barometer.forked import STATE, pool, shared
 from barometer.svgchart import native, native_kind
-from barometer.vocabulary import ChartKey
+from barometer.vocabulary import LANGS, ChartKey
 from barometer.write import sweep
 
 log = logging.getLogger(__name__)
@@ -149,6 +150,46 @@ def accessible_svg(svg: str) -> str:
     svg = _ROLE.sub("", svg)
     svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
     return svg.replace("<a ", '<a tabindex="-1" ')
+
+
+_SIZE = re.compile(r'<svg[^>]*?\swidth="([0-9.]+)"[^>]*?\sheight="([0-9.]+)"')
+
+
+@dataclass(frozen=True)
+class ChartImage:
+    """A chart published as an image file: its site path and size in CSS pixels."""
+
+    path: str
+    width: int
+    height: int
+
+
+def chart_images(
+    svgs: dict[str, str], keys: list[ChartKey]
+) -> tuple[dict[str, str], dict[str, dict[str, ChartImage]]]:
+    """The files of the charts pages show as images, and where each language finds each chart.
+
+    A chart whose localised SVG is the same in every language (most: their labels are years and
+    whole numbers) is one file, ``charts/<slug>.svg``; otherwise one file per distinct
+    localisation, named after the first language that uses it (``charts/<slug>.nl.svg`` serves
+    nl, fr and de when only the decimal comma differs from English). Returns (site path → SVG
+    text, slug → language → image).
+    """
+    files: dict[str, str] = {}
+    images: dict[str, dict[str, ChartImage]] = {}
+    for key in keys:
+        texts = {lang: localise_svg(svgs[key.slug], lang) for lang in LANGS}
+        m = _SIZE.search(texts["en"])
+        width, height = (round(float(m.group(1))), round(float(m.group(2)))) if m else (0, 0)
+        shared = len(set(texts.values())) == 1
+        first_with: dict[str, str] = {}
+        images[key.slug] = {}
+        for lang, text in texts.items():
+            owner = first_with.setdefault(text, lang)
+            path = f"charts/{key.slug}.svg" if shared else f"charts/{key.slug}.{owner}.svg"
+            files[path] = text
+            images[key.slug][lang] = ChartImage(path, width, height)
+    return files, images
 
 
 def localise_svg(svg: str, lang: str) -> str:

@@ -58,6 +58,10 @@ class Config:
     mirror: str | None = None
     """Optional URL of a copy of the data directory (same layout), tried before official URLs by ``fetch``."""
 
+    releases: Path | None = None
+    """GitHub's list of the repository's releases (env ``BAROMETER_RELEASES``): the past editions
+    the data page links to (:mod:`barometer.releases`); none when unset."""
+
     source_date_epoch: int | None = field(default=None)
     """Fixed build time for reproducible output (env ``SOURCE_DATE_EPOCH``)."""
 
@@ -109,5 +113,8 @@ def load_config(
         base_url=base_url or os.environ.get("BAROMETER_BASE_URL") or "/",
         pod_mi_url=os.environ.get("BAROMETER_POD_MI_URL") or None,
         mirror=mirror or os.environ.get("BAROMETER_DATA_MIRROR") or None,
+        releases=Path(os.environ["BAROMETER_RELEASES"])
+        if os.environ.get("BAROMETER_RELEASES")
+        else None,
         source_date_epoch=epoch,
     )

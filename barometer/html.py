@@ -25,7 +25,12 @@ def _html_job(job: tuple[str, int, int]) -> tuple[list[tuple[str, int]], int]:
     st = STATE
     if "renderer" not in st:
         st["renderer"] = Renderer(
-            st["site"], st["svgs"], base_url=st["base_url"], meta=st["meta"], epoch=st["epoch"]
+            st["site"],
+            st["svgs"],
+            images=st["images"],
+            base_url=st["base_url"],
+            meta=st["meta"],
+            epoch=st["epoch"],
         )
     r = st["renderer"]
     lang, lo, hi = job
@@ -51,6 +56,7 @@ def render_html(
     with shared(
         site=site,
         svgs=products.svgs,
+        images=products.images,
         base_url=cfg.base_url,
         meta=products.meta,
         epoch=cfg.source_date_epoch,
@@ -65,7 +71,12 @@ def render_html(
     for written, reused in results:
         staging.record(written, reused)
     r = Renderer(
-        site, products.svgs, base_url=cfg.base_url, meta=products.meta, epoch=cfg.source_date_epoch
+        site,
+        products.svgs,
+        images=products.images,
+        base_url=cfg.base_url,
+        meta=products.meta,
+        epoch=cfg.source_date_epoch,
     )
     for rel, data in r.extras().items():
         staging.add(rel, data)

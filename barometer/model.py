@@ -18,6 +18,7 @@ from barometer.indicators import IndicatorResult, compute_indicators
 from barometer.neighbours import neighbours_and_peers
 from barometer.notes import Note
 from barometer.reconcile import STRICT_TOLERANCE, reconcile, strict_failures
+from barometer.releases import Release
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +33,15 @@ class Model:
     reconciliation: pd.DataFrame
     notes: tuple[Note, ...] = field(default=())
     """Focus notes, validated against the published totals."""
+    releases: tuple[Release, ...] = field(default=())
+    """Past editions archived as releases (the data page lists them)."""
 
 
-def gather(canon: Canonical, notes: tuple[Note, ...] | list[Note] = ()) -> Model:
+def gather(
+    canon: Canonical,
+    notes: tuple[Note, ...] | list[Note] = (),
+    releases: tuple[Release, ...] = (),
+) -> Model:
     """Indicators, neighbours and reconciliation; warnings for what a reader must know."""
     ind = compute_indicators(canon)
     rec = reconcile(canon.published_totals, ind.table)
@@ -51,7 +58,14 @@ def gather(canon: Canonical, notes: tuple[Note, ...] | list[Note] = ()) -> Model
     for measure, month in ind.last_month.items():
         log.info("last published month of %s: %s", measure, month)
     nb = neighbours_and_peers(canon.topology, canon.entities, canon.population, canon.income)
-    return Model(canon=canon, indicators=ind, neighbours=nb, reconciliation=rec, notes=tuple(notes))
+    return Model(
+        canon=canon,
+        indicators=ind,
+        neighbours=nb,
+        reconciliation=rec,
+        notes=tuple(notes),
+        releases=releases,
+    )
 
 
 def build_report(model: Model) -> dict:

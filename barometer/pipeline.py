@@ -24,6 +24,7 @@ from barometer.log import warning_count
 from barometer.model import gather
 from barometer.notes import check_notes, load_notes
 from barometer.products import Products, make_products
+from barometer.releases import load_releases
 from barometer.report import BuildReport
 from barometer.sitemap import robots_txt, sitemap_xml
 from barometer.urls import is_absolute
@@ -64,8 +65,9 @@ def products(cfg: Config, work: Path, report: BuildReport, key: str | None) -> P
         canon = load_canonical(cfg)
         notes = load_notes(cfg.content_dir)
         check_notes(notes, canon.published_totals)
+        releases = load_releases(cfg.releases)
     with report.stage("indicators"):
-        model = gather(canon, notes)
+        model = gather(canon, notes, releases)
     strict_gate(cfg)
     if key is None:
         return make_products(model, cfg, work / "products", report)

@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from barometer import cards
-from barometer.chartrender import localise_svg, render_cached, render_svgs
+from barometer.chartrender import (
+    ChartImage,
+    chart_images,
+    localise_svg,
+    render_cached,
+    render_svgs,
+)
 from barometer.charts import interactive_spec
 from barometer.config import Config
 from barometer.export import to_csv_bytes
@@ -36,6 +42,9 @@ class Products:
 
     site: SiteModel
     svgs: dict[str, str]
+    """The SVG of each chart that pages carry inline (slug → SVG text)."""
+    images: dict[str, dict[str, ChartImage]]
+    """The other charts: slug → language → the image file that shows it."""
     meta: dict
     files: list[str]
     """The data files, relative to ``root`` (= their path in the site)."""
@@ -104,6 +113,11 @@ def make_products(model: Model, cfg: Config, root: Path, report: BuildReport) ->
         svgs = render_svgs(stage.charts.specs, cfg.cache_dir / "svg" if cfg.use_cache else None)
         for path, data in preview_cards(stage.site.cards, svgs, cfg).items():
             add(path, data)
+    external = [k for k in stage.charts.specs if not k.inline]
+    chart_files, images = chart_images(svgs, external)
+    for path, text in chart_files.items():
+        add(path, text)
+    svgs = {k.slug: svgs[k.slug] for k in stage.charts.specs if k.inline}
     for path, data in stage.files.items():
         add(path, data)
     for key in stage.charts.specs:
@@ -121,7 +135,7 @@ def make_products(model: Model, cfg: Config, root: Path, report: BuildReport) ->
     )
     add("data/reconciliation.csv", to_csv_bytes(model.reconciliation))
     add("data/incomplete.csv", to_csv_bytes(model.indicators.incomplete))
-    return Products(site=stage.site, svgs=svgs, meta=meta, files=files, root=root)
+    return Products(site=stage.site, svgs=svgs, images=images, meta=meta, files=files, root=root)
 
 
 def preview_cards(

@@ -8,17 +8,25 @@ localised for the page's language.
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 from pathlib import PurePosixPath
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
 from barometer import paths, urls
-from barometer.chartrender import localise_svg
+from barometer.chartrender import ChartImage, localise_svg
 from barometer.i18n import load_lang
 from barometer.pages.types import NotFoundPage, Page, RedirectPage, SiteModel
 from barometer.vocabulary import LANGS
+
+_INDENT = re.compile(r"\n\s+")
+
+
+def compact(html: str) -> str:
+    """Drop the templates' indentation and blank lines: a line break with the spaces after it
+    is one line break (the site has no <pre> or <textarea>; inline whitespace stays)."""
+    return _INDENT.sub("\n", html)
 
 
 def environment() -> Environment:
@@ -60,15 +68,21 @@ class Renderer:
     localised SVG. Used whole (:func:`render_site`) or by worker processes on parts of the site."""
 
     def __init__(
-        self, site: SiteModel, svgs: dict[str, str], *, base_url: str, meta: dict, epoch: int | None
+        self,
+        site: SiteModel,
+        svgs: dict[str, str],
+        *,
+        images: dict[str, dict[str, ChartImage]] | None = None,
+        base_url: str,
+        meta: dict,
+        epoch: int | None,
     ) -> None:
         self.site, self.svgs, self.base_url, self.meta = site, svgs, base_url, meta
+        self.images = images or {}
         self.env = environment()
-        self.built = (
-            dt.datetime.fromtimestamp(epoch, tz=dt.UTC).date().isoformat()
-            if epoch is not None
-            else meta["extract_date"]
-        )
+        # the edition's date (its extract's), not the build's: a scheduled rebuild on new data
+        # shows the new date, a rebuild of old data does not pretend to be new
+        self.built = meta["extract_date"]
         self.localised: dict[tuple[str, str], Markup] = {}
         self.lang = ""
         self.common: dict = {}
@@ -80,7 +94,15 @@ class Renderer:
         t = load_lang(lang)
         _install_translations(self.env, t.translations)
 
-        def chart(key: str, lang: str = lang) -> Markup:
+        def chart(key: str, base: str = "", lang: str = lang) -> Markup:
+            """A chart: its image file (most charts), or its SVG inline (maps whose areas are
+            links, scatters). ``base``: the page's way back to the site root."""
+            image = self.images.get(key, {}).get(lang)
+            if image is not None:
+                return Markup(
+                    f'<img src="{escape(base + image.path)}" width="{image.width}"'
+                    f' height="{image.height}" alt="" decoding="async">'
+                )
             if (key, lang) not in self.localised:
                 self.localised[(key, lang)] = Markup(localise_svg(self.svgs[key], lang))  # noqa: S704 - SVG drawn from our specs
             return self.localised[(key, lang)]
@@ -107,7 +129,7 @@ class Renderer:
         html = self.env.get_template(page.template).render(
             page=page, base=base, absolute=_absolute(self.base_url, base), **self.common
         )
-        return PurePosixPath(page.path) / "index.html", html.encode("utf-8")
+        return PurePosixPath(page.path) / "index.html", compact(html).encode("utf-8")
 
     def extras(self) -> dict[PurePosixPath, bytes]:
         """The 404 page (English, absolute base path) and the root language chooser."""
@@ -143,10 +165,16 @@ class Renderer:
 
 
 def render_site(
-    site: SiteModel, svgs: dict[str, str], *, base_url: str, meta: dict, epoch: int | None
+    site: SiteModel,
+    svgs: dict[str, str],
+    *,
+    images: dict[str, dict[str, ChartImage]] | None = None,
+    base_url: str,
+    meta: dict,
+    epoch: int | None,
 ) -> dict[PurePosixPath, bytes]:
     """Every HTML page (all languages) plus the root language chooser and the 404 page."""
-    r = Renderer(site, svgs, base_url=base_url, meta=meta, epoch=epoch)
+    r = Renderer(site, svgs, images=images, base_url=base_url, meta=meta, epoch=epoch)
     files = dict(r.page(lang, page) for lang in LANGS for page in r.pages(lang))
     files.update(r.extras())
     return files

@@ -87,6 +87,95 @@ def _days(iso: str) -> int:
     return date.fromisoformat(iso).toordinal()
 
 
+# --- compact path data ---------------------------------------------------------------------------
+
+UNIT = 2
+"""Path coordinates are written in half pixels, as whole numbers: marks are drawn in a group
+``scale(.5)`` (:data:`HALF`), every coordinate to 0.25 px of its place — invisible — and a
+line's step from one month to the next is a pair of small integers (``l5-3``): less than half
+the bytes of absolute coordinates to 0.1 px."""
+HALF = 'transform="scale(.5)"'
+
+
+def _number_list(values: list[int]) -> str:
+    """Numbers of a path's argument list, separated only where a sign does not separate them."""
+    out: list[str] = []
+    for v in values:
+        text = str(v)
+        if out and not text.startswith("-"):
+            out.append(" ")
+        out.append(text)
+    return "".join(out)
+
+
+def path_data(runs: list[list[tuple[float, float]]], close: bool = False) -> str:
+    """Path data of polylines (``runs`` of points in pixels), in half pixels, relative after each
+    start: ``M12 40l5-3 5 2…``; ``close`` closes each run (a ring)."""
+    out = []
+    for run in runs:
+        if not run:
+            continue
+        pts = [(round(x * UNIT), round(y * UNIT)) for x, y in run]
+        moves = []
+        for (x0, y0), (x1, y1) in zip(pts, pts[1:], strict=False):
+            if (x1, y1) != (x0, y0):
+                moves += [x1 - x0, y1 - y0]
+        out.append("M" + _number_list(list(pts[0])))
+        if moves:
+            out.append("l" + _number_list(moves))
+        if close:
+            out.append("z")
+    return "".join(out)
+
+
+SIMPLIFY = 0.3
+"""Line charts drop a point that lies within this many pixels of the line through its
+neighbours (Ramer-Douglas-Peucker): invisible, and smooth stretches shrink to a few points."""
+
+
+def simplify(
+    points: list[tuple[float, float]], tolerance: float = SIMPLIFY
+) -> list[tuple[float, float]]:
+    """Ramer-Douglas-Peucker: the fewest points whose polyline is within ``tolerance`` of all."""
+    if len(points) < 3:
+        return points
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        lo, hi = stack.pop()
+        (x0, y0), (x1, y1) = points[lo], points[hi]
+        dx, dy = x1 - x0, y1 - y0
+        norm = math.hypot(dx, dy) or 1.0
+        worst, at = 0.0, -1
+        for k in range(lo + 1, hi):
+            x, y = points[k]
+            dist = abs(dy * (x - x0) - dx * (y - y0)) / norm
+            if dist > worst:
+                worst, at = dist, k
+        if worst > tolerance:
+            keep[at] = True
+            stack += [(lo, at), (at, hi)]
+    return [p for p, k in zip(points, keep, strict=True) if k]
+
+
+def decode_path(d: str) -> list[tuple[float, float]]:
+    """The vertices (in pixels) of path data written by :func:`path_data` (for the tests)."""
+    import re
+
+    vertices: list[tuple[float, float]] = []
+    x = y = 0
+    for cmd, args in re.findall(r"([MlLz])([^MlLz]*)", d):
+        nums = [int(n) for n in re.findall(r"-?[0-9]+", args)]
+        for k in range(0, len(nums) - 1, 2):
+            if cmd == "l":
+                x, y = x + nums[k], y + nums[k + 1]
+            else:
+                x, y = nums[k], nums[k + 1]
+            vertices.append((x / UNIT, y / UNIT))
+    return vertices
+
+
 # --- line chart ---------------------------------------------------------------------------------
 
 
@@ -155,26 +244,28 @@ def line_chart(spec: dict) -> str:
     lines: dict[int, list[tuple[int, float]]] = {}
     for day, v in zip(days, values, strict=True):
         lines.setdefault(v["line"], []).append((day, v["value"]))
+    out.append(f'<g {HALF} stroke-linejoin="round" stroke-linecap="round">')
     for i in sorted(lines, reverse=True):  # the entity (0) last, on top
         pts = sorted(lines[i])
         colour, stroke = colours[i % len(colours)], widths[i % len(widths)]
         runs = [pts] if points else _runs(pts)
-        d = "".join(
-            "M" + "L".join(f"{one_decimal(x(a))},{one_decimal(y(b))}" for a, b in run)
-            for run in runs
+        d = path_data(
+            [
+                [(x(a), y(b)) for a, b in run]
+                if points
+                else simplify([(x(a), y(b)) for a, b in run])
+                for run in runs
+            ]
         )
         if d:
-            out.append(
-                f'<path stroke="{colour}" stroke-width="{stroke}" stroke-linejoin="round"'
-                f' stroke-linecap="round" d="{d}"/>'
-            )
+            out.append(f'<path stroke="{colour}" stroke-width="{stroke * UNIT:g}" d="{d}"/>')
         dots = pts if points else [run[0] for run in runs if len(run) == 1]
         for a, b in dots:  # yearly points, and months standing alone between gaps
             out.append(
-                f'<circle fill="{colour}" cx="{one_decimal(x(a))}" cy="{one_decimal(y(b))}"'
-                f' r="{2.5 if points else stroke}"/>'
+                f'<circle fill="{colour}" cx="{round(x(a) * UNIT)}" cy="{round(y(b) * UNIT)}"'
+                f' r="{(2.5 if points else stroke) * UNIT:g}"/>'
             )
-    out.append("</g></svg>")
+    out.append("</g></g></svg>")
     return "".join(out)
 
 
@@ -237,7 +328,7 @@ class Projected:
                 kept.append(p)
         if len(kept) < 3:
             return ""
-        return "M" + "L".join(f"{one_decimal(a)},{one_decimal(b)}" for a, b in kept) + "Z"
+        return path_data([kept], close=True)
 
     @cached_property
     def regions(self) -> str:
@@ -281,11 +372,12 @@ def locator_map(spec: dict) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="marks" width="{width}" height="{height}"'
         f' viewBox="0 0 {width} {height}">'
-        f'<path fill="{rm["fill"]}" stroke="{rm["stroke"]}" stroke-width="{rm["strokeWidth"]}"'
-        f' stroke-linejoin="round" fill-rule="evenodd" d="{proj.regions}"/>'
-        f'<path fill="{em["fill"]}" stroke="{em["stroke"]}" stroke-width="{em["strokeWidth"]}"'
-        f' stroke-linejoin="round" fill-rule="evenodd" d="{proj.path(layer, code)}"/>'
-        "</svg>"
+        f'<g {HALF} stroke-linejoin="round" fill-rule="evenodd">'
+        f'<path fill="{rm["fill"]}" stroke="{rm["stroke"]}"'
+        f' stroke-width="{rm["strokeWidth"] * UNIT:g}" d="{proj.regions}"/>'
+        f'<path fill="{em["fill"]}" stroke="{em["stroke"]}"'
+        f' stroke-width="{em["strokeWidth"] * UNIT:g}" d="{proj.path(layer, code)}"/>'
+        "</g></svg>"
     )
 
 
@@ -302,22 +394,22 @@ def choropleth_map(spec: dict) -> str:
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
         f' class="marks" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
-        f'<g stroke-linejoin="round" fill-rule="evenodd">',
-        f'<path fill="{bm["fill"]}" stroke="{bm["stroke"]}" stroke-width="{bm["strokeWidth"]}"'
-        f' d="{proj.path(layer)}"/>',
+        f'<g {HALF} stroke-linejoin="round" fill-rule="evenodd">',
+        f'<path fill="{bm["fill"]}" stroke="{bm["stroke"]}"'
+        f' stroke-width="{bm["strokeWidth"] * UNIT:g}" d="{proj.path(layer)}"/>',
     ]
     for row in rows:
         if (layer, row["id"]) not in proj.geometries:
             continue
         shape = (
             f'<path fill="{colours[row["k"]]}" stroke="{cm["stroke"]}"'
-            f' stroke-width="{cm["strokeWidth"]}" d="{proj.path(layer, row["id"])}"/>'
+            f' stroke-width="{cm["strokeWidth"] * UNIT:g}" d="{proj.path(layer, row["id"])}"/>'
         )
         if "href" in row:
             shape = f'<a xlink:href="{escape(row["href"], {chr(34): "&quot;"})}">{shape}</a>'
         out.append(shape)
     out.append(
-        f'<path fill="none" stroke="{mm["stroke"]}" stroke-width="{mm["strokeWidth"]}"'
+        f'<path fill="none" stroke="{mm["stroke"]}" stroke-width="{mm["strokeWidth"] * UNIT:g}"'
         f' d="{proj.regions}"/></g></svg>'
     )
     return "".join(out)

@@ -189,6 +189,13 @@ class ChartKey:
             self.kind == "map" and self.area == "municipalities" and not self.lang
         )
 
+    @property
+    def inline(self) -> bool:
+        """Whether pages carry the chart's SVG inline: the maps whose areas are links (an image
+        cannot link) and the scatters; every other chart is an image file shared by the pages
+        and languages that show it."""
+        return self.kind == "scatter" or (self.kind == "map" and bool(self.lang))
+
     @classmethod
     def parse(cls, text: str) -> ChartKey | None:
         """The key a slug names (``evo-regions-ris``, ``published-ris``, …), or None."""

@@ -151,3 +151,31 @@ def test_a_bad_note_stops_the_build_with_exit_2(tmp_path, small_data):
     assert "content/en/x.md:7: total: expected a published annual average" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_a_figure_in_a_link_title_or_alt_text_is_plain_text():
+    """A directive inside an attribute (a link's title, an image's alt text) or a heading of the
+    contents becomes the figure as text: markup there would break the attribute."""
+    from barometer.notes import Figure, Note
+
+    body = (
+        'Total {{total 01000 2024}} — [see](https://example.org/a "in 2024: {{total 01000 2024}}")'
+        " and ![chart of {{percent 01000 2024}}](https://example.org/i.png)\n\n"
+        "## Heading {{total 01000 2024}}\n\n## Two\n\n## Three\n"
+    )
+    note = Note(lang="en", slug="x", file="content/en/x.md", title="T", date="2026-01-01",
+                summary="S", author="A", body=body, body_line=6)  # fmt: skip
+    figures = {
+        ("total", "01000", "2024"): Figure(12345.0, 3, "https://example.org/t", "P"),
+        ("percent", "01000", "2024"): Figure(1.4, 4, "http://example.org/p", "P"),
+    }
+    r = render_note(note, figures, None, load_lang("en"))
+    html = "".join(part["html"] for part in r.parts)
+    assert '<data value="12345" data-line="3">12,345</data>' in html  # in text: a <data> element
+    assert 'title="in 2024: 12,345"' in html  # in attributes: the figure as text
+    assert 'alt="chart of 1.4%"' in html
+    assert r.toc[0]["title"] == "Heading 12,345"
+    # every attribute is well formed: no tag inside a quoted value
+    for value in re.findall(r'="([^"]*)"', html):
+        assert "<" not in value and ">" not in value, value
+    assert {s["url"] for s in r.sources} == {"https://example.org/t", "http://example.org/p"}

@@ -66,6 +66,49 @@ def test_workflow_rebuilds_on_push_monthly_and_by_hand_and_fetches_the_inputs():
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
 
 
+def test_every_edition_is_archived_as_a_release_and_listed_on_the_data_page():
+    """The build is told the releases that exist (GitHub's list), archives its own edition's data
+    as the release data-<extract date> (once), and only that job may write to the repository."""
+    wf = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    build = wf["jobs"]["build"]
+    assert build["permissions"] == {"contents": "read"}
+    steps = build["steps"]
+    listing = next(s for s in steps if "gh api" in s.get("run", ""))
+    assert "/releases" in listing["run"] and "releases.json" in listing["run"]
+    run = next(s for s in steps if "build.py build" in s.get("run", ""))["run"]
+    assert "BAROMETER_RELEASES=" in run
+    release = wf["jobs"]["release"]
+    assert release["needs"] == "build" and release["permissions"] == {"contents": "write"}
+    script = release["steps"][-1]["run"]
+    assert 'tag="data-${EDITION}"' in script and "gh release view" in script
+    assert "gh release create" in script
+
+
+def test_releases_file_lists_past_editions_newest_first(tmp_path):
+    import json
+
+    from barometer.errors import DataError
+    from barometer.releases import load_releases
+
+    path = tmp_path / "releases.json"
+    url = "https://github.com/o/r/releases/tag/"
+    path.write_text(
+        json.dumps(
+            [
+                {"tag_name": "data-2026-10-01", "html_url": url + "data-2026-10-01"},
+                {"tag_name": "v1.0", "html_url": url + "v1.0"},  # not an edition
+                {"tag_name": "data-2026-11-02", "html_url": url + "data-2026-11-02"},
+                {"tag_name": "data-2026-12-01", "html_url": url + "x", "draft": True},
+            ]
+        )
+    )
+    assert [r.date for r in load_releases(path)] == ["2026-11-02", "2026-10-01"]
+    assert load_releases(None) == ()
+    path.write_text('[{"tag_name": "data-2026-10-01", "html_url": "http://x"}]')
+    with pytest.raises(DataError, match=r"releases.json:1: \[0\].html_url: expected an https URL"):
+        load_releases(path)
+
+
 @pytest.fixture()
 def tiny_site(tmp_path):
     site = tmp_path / "site"

@@ -26,13 +26,30 @@ def _labels(svg: str) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]
 
 
 def _vertices(svg: str, colour: str) -> list[tuple[float, float]]:
-    """Every vertex of the paths stroked in ``colour``."""
+    """Every vertex of the paths stroked in ``colour``, in pixels (ours: compact half-pixel path
+    data in a group scaled by a half; Vega's: absolute coordinates)."""
     out = []
     for tag in re.findall(r"<path[^>]*>", svg):
         if f'stroke="{colour}"' in tag:
             d = re.search(r' d="([^"]*)"', tag).group(1)
-            out += [(float(a), float(b)) for a, b in _PAIR.findall(d)]
+            if "," in d:
+                out += [(float(a), float(b)) for a, b in _PAIR.findall(d)]
+            else:
+                out += svgchart.decode_path(d)
     return out
+
+
+def _distance_to_polyline(p: tuple[float, float], line: list[tuple[float, float]]) -> float:
+    best = float("inf")
+    for (x0, y0), (x1, y1) in zip(line, line[1:], strict=False):
+        dx, dy = x1 - x0, y1 - y0
+        t = (
+            0.0
+            if dx == dy == 0
+            else max(0.0, min(1.0, ((p[0] - x0) * dx + (p[1] - y0) * dy) / (dx * dx + dy * dy)))
+        )
+        best = min(best, ((p[0] - x0 - t * dx) ** 2 + (p[1] - y0 - t * dy) ** 2) ** 0.5)
+    return best
 
 
 def test_ticks_and_nice_follow_d3():
@@ -82,9 +99,14 @@ def test_line_charts_match_vega(page_inputs, which):
     got, want = _vertices(native, main), _vertices(vega, main)
     if which == "published":  # Vega draws the points as separate symbols
         got = got[: len(want)]
-    assert len(got) == len(want) >= 5
-    for (ax, ay), (bx, by) in zip(got, want, strict=True):
-        assert ax == pytest.approx(bx, abs=0.11) and ay == pytest.approx(by, abs=0.11)
+    assert len(want) >= 5 and 2 <= len(got) <= len(want)
+    # ours keeps fewer points (a point within 0.3 px of the line through its neighbours goes):
+    # every point Vega draws is within 0.3 px (+ 0.25 px of half-pixel rounding) of our line,
+    # and every point we keep is one of Vega's
+    for p in want:
+        assert _distance_to_polyline(p, got) <= 0.56, p
+    for p in got:
+        assert min(abs(p[0] - q[0]) + abs(p[1] - q[1]) for q in want) <= 0.5, p
     if which == "gaps":  # the line is broken where the month is missing
         d = re.search(f'<path stroke="{main}" stroke-width="3"[^>]* d="([^"]*)"', native).group(1)
         assert d.count("M") > 1

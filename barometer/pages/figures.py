@@ -145,13 +145,16 @@ def map_rows(b: PageBuilder, measure: str, level: str) -> tuple[AreaRate, ...]:
     )
 
 
-def municipality_map(b: PageBuilder, measure: str) -> MapFigure:
+def municipality_map(b: PageBuilder, measure: str, table_at: str | None = None) -> MapFigure:
+    """The map of every municipality; ``table_at``: the id of a table of the page that lists
+    every municipality's figure (the map then does not repeat it)."""
     key = ChartKey("map", LAYERS["municipality"], measure)
     return MapFigure(
         key=key.slug,
         spec=f"charts/{key.slug}.json",
         legend=class_legend(b, b.inputs.charts.breaks[key]),
-        rows=map_rows(b, measure, "municipality"),
+        rows=() if table_at else map_rows(b, measure, "municipality"),
+        table_at=table_at,
         summary=b._(
             "Beneficiaries per 1000 inhabitants in every municipality, {month}; five classes with equal numbers of municipalities."
         ).format(month=b.t.month(b.lk.last_month[measure])),

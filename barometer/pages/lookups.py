@@ -18,6 +18,7 @@ import pandas as pd
 
 from barometer.model import Model
 from barometer.notes import Figure, published_figures
+from barometer.releases import Release
 from barometer.vocabulary import COUNTRY, REGIONS, Measure
 
 CHART_GAP_SHARE = 0.01
@@ -107,6 +108,8 @@ class Lookups:
     sources: tuple[Source, ...]
     published: dict[tuple[str, str, str], Figure]
     """The published totals a note may quote ((kind, code, year) → figure)."""
+    releases: tuple[Release, ...]
+    """Past editions archived as releases, newest first."""
 
     def value(
         self, code: str, measure: str, ind: str, dim: str = "total", cat: str = "total"
@@ -212,6 +215,7 @@ def build_lookups(model: Model) -> Lookups:
             for s in (canon.inputs.sources if canon.inputs else ())
         ),
         published=published_figures(canon.published_totals),
+        releases=model.releases,
     )
 
 

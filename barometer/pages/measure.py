@@ -16,6 +16,9 @@ from barometer.pages.figures import (
 from barometer.pages.types import Download, MeasurePage, RankingRow
 from barometer.vocabulary import COUNTRY, HERSTAPPE, OVERVIEW, ChartKey, Measure
 
+RANKING = "ranking"
+"""The id of the measure page's ranking: every municipality's figure."""
+
 
 def measure_page(b: PageBuilder, measure: Measure) -> MeasurePage:
     m = measure.code
@@ -32,7 +35,7 @@ def measure_page(b: PageBuilder, measure: Measure) -> MeasurePage:
         official_name=official.get(b.lang, ""),
         definition=measure.definition[b.lang],
         figures=key_figures(b, COUNTRY, m),
-        map=municipality_map(b, m),
+        map=municipality_map(b, m, table_at=RANKING),
         level_maps=level_maps(b, m),
         evolution=evolution,
         breakdown=breakdown(b, COUNTRY, None, m),

@@ -15,6 +15,7 @@ from barometer.pages.types import (
     DataPage,
     Denominators,
     DownloadFile,
+    Edition,
     LastMonth,
     MeasureFiles,
     MethodologyPage,
@@ -111,6 +112,12 @@ def data_page(b: PageBuilder, sizes: Mapping[str, int]) -> DataPage:
         title=_("Data and downloads"),
         description=_(
             "Download every published figure of the barometer as CSV, Excel or Parquet, with a Frictionless data package."
+        ),
+        edition=b.t.date(lk.extract.extract_date),
+        editions=tuple(
+            Edition(label=b.t.date(r.date), url=r.url)
+            for r in lk.releases
+            if r.date != lk.extract.extract_date
         ),
         about=(
             file("README.txt", urls.DOWNLOADS + "README.txt"),

@@ -106,6 +106,9 @@ class MapFigure:
     spec: str | None = None
     level: str = ""
     """The level mapped, for maps shown side by side ('' for the map of municipalities)."""
+    table_at: str | None = None
+    """The id of the page's table that holds the map's figures, when the page has one (the
+    measure page's ranking): the map then carries no table of its own."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -457,8 +460,18 @@ class MethodologyPage(Page):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Edition:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class DataPage(Page):
     template = "data.html"
+    edition: str
+    """The extract date of this edition, formatted."""
+    editions: tuple[Edition, ...]
+    """Past editions, each archived as a release with all its files (newest first)."""
     about: tuple[DownloadFile, ...]
     """What to read first: the README, the data package, the list of areas."""
     everything: tuple[DownloadFile, ...]
