@@ -14,7 +14,9 @@ number of files and bytes. Peak memory is that of the whole process tree (the bu
 processes it forks), sampled every 0.5 s as the sum of their proportional set sizes (PSS: memory
 shared after a fork counted once), next to the build process's own max RSS. From the cold
 build's site it measures the gzipped bytes per page type (home, entity, measure, compare,
-scatter) and of the shared assets. ``--quick`` skips the parse-only measurement.
+scatter) and of the shared assets, and the size of every top-level folder against the site's
+budgets with its projection after ten more years of monthly data (:mod:`barometer.budget`).
+``--quick`` skips the parse-only measurement.
 
 ``--lighthouse`` (default: ``.tools/bench/node_modules/.bin/lighthouse`` when present, see ``make
 bench``) then builds the site once more with an absolute base URL, serves it with ``build.py
@@ -42,7 +44,7 @@ import threading
 import time
 from pathlib import Path
 
-from barometer import paths
+from barometer import budget, paths
 
 _BUILD = r"""
 import json, resource, sys, time
@@ -172,6 +174,7 @@ def run_once(lighthouse: str | None = None) -> dict:
         cold = _child(_BUILD, str(site), str(cache))
         cold["pages"] = sum(1 for _ in site.rglob("*.html"))
         weights = page_weights(site)
+        size = budget.site_size(site)
         unchanged = _child(_BUILD, str(site), str(cache))
         original = TOUCHED.read_text(encoding="utf-8")
         try:
@@ -185,6 +188,13 @@ def run_once(lighthouse: str | None = None) -> dict:
         "unchanged": unchanged,
         "template": template,
         "weights": weights,
+        "size": {
+            "folders": {k: vars(v) for k, v in size.folders.items()},
+            "months": size.months,
+            "measures": size.measures,
+            "projected_10_years": size.projected(10),
+            "report": budget.report(size),
+        },
         "lighthouse": scores,
     }
 
@@ -301,6 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         f"\nfiles {med['cold']['files']:,} (HTML pages {runs[0]['cold']['pages']:,}),"
         f" bytes {med['cold']['bytes']:,}\n"
     )
+    w("\n" + runs[0]["size"]["report"] + "\n")
     w(f"\n{'page type':<40}{'bytes':>12}{'gzip':>10}\n")
     for kind, v in report["weights"].items():
         w(f"{kind:<40}{v['bytes']:>12,}{v['gzip']:>10,}\n")

@@ -193,7 +193,23 @@ def write(root: Path, *, published_factor: float = 1.0) -> Config:
     )
     _sources_toml(root / "sources.toml")
     _notes(root / "content")
+    _releases(root / "releases.json")
     return config(root)
+
+
+RELEASES = "https://github.com/example/barometer/releases/tag/"
+
+
+def _releases(path: Path) -> None:
+    """GitHub's list of releases: this edition (already released by an earlier run), an older one,
+    a draft and a release of another kind (neither of which is an edition)."""
+    doc = [
+        {"tag_name": "data-2026-11-02", "html_url": RELEASES + "data-2026-11-02"},
+        {"tag_name": "v1.0", "html_url": RELEASES + "v1.0"},
+        {"tag_name": "data-2026-10-01", "html_url": RELEASES + "data-2026-10-01"},
+        {"tag_name": "data-2026-12-01", "html_url": RELEASES + "data-2026-12-01", "draft": True},
+    ]
+    path.write_text(json.dumps(doc, indent=1), encoding="utf-8")
 
 
 def config(root: Path) -> Config:
@@ -208,6 +224,7 @@ def config(root: Path) -> Config:
         use_cache=True,
         base_url=BASE_URL,
         source_date_epoch=EPOCH,
+        releases=root / "releases.json",
     )
 
 

@@ -109,6 +109,21 @@ def test_releases_file_lists_past_editions_newest_first(tmp_path):
         load_releases(path)
 
 
+def test_the_data_page_names_its_edition_and_links_the_earlier_ones(fast_site):
+    """The fixture's release list holds this edition, an older one, a draft and a non-edition:
+    the page names its own edition in text and links only the older one."""
+    from tests.fixture import RELEASES
+
+    for lang, path, this, older in (
+        ("en", "en/data", "2 November 2026", "1 October 2026"),
+        ("fr", "fr/donnees", "2 novembre 2026", "1 octobre 2026"),
+    ):
+        html = fast_site.page(path)
+        assert this in html, lang
+        assert f'<a href="{RELEASES}data-2026-10-01">{older}</a>' in html, lang
+        assert "data-2026-11-02" not in html and "v1.0" not in html and "2026-12-01" not in html
+
+
 @pytest.fixture()
 def tiny_site(tmp_path):
     site = tmp_path / "site"
@@ -217,7 +232,9 @@ def test_no_stray_copy_of_shared_data_in_the_repository():
         ["git", "ls-files", "-z"], capture_output=True, text=True, cwd=paths.ROOT, check=True
     ).stdout.split("\0")
     snapshot = paths.SHARED_DATA.rglob("*") if paths.SHARED_DATA.is_dir() else []
-    snapshot_sizes = {p.stat().st_size: p for p in snapshot if p.is_file() and p.stat().st_size > 4096}
+    snapshot_sizes = {
+        p.stat().st_size: p for p in snapshot if p.is_file() and p.stat().st_size > 4096
+    }
     for name in filter(None, tracked):
         path = paths.ROOT / name
         if not path.is_file() or path.stat().st_size not in snapshot_sizes:
