@@ -28,6 +28,7 @@ from pathlib import Path
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
@@ -73,6 +74,20 @@ def _markdown() -> MarkdownIt:
         .use(front_matter_plugin)
         .use(anchors_plugin, min_level=2, max_level=3, permalink=False)
     )
+
+
+ALIGN_CLASSES = {"text-align:right": "num", "text-align:center": "center", "text-align:left": ""}
+"""A table column's alignment as a class of site.css: markdown-it writes a style attribute,
+which the Content-Security-Policy (style-src 'self', no 'unsafe-inline') refuses."""
+
+
+def _align_by_class(tokens: list[Token]) -> list[Token]:
+    for tok in tokens:
+        if tok.type in ("th_open", "td_open") and "style" in tok.attrs:
+            cls = ALIGN_CLASSES.get(str(tok.attrs.pop("style")), "")
+            if cls:
+                tok.attrSet("class", cls)
+    return tokens
 
 
 def load_notes(content_dir: Path) -> list[Note]:
@@ -217,7 +232,7 @@ def render_note(note: Note, figures: dict, chart_keys: set[str] | None, t) -> Re
             body_lines.append(line)
     md = _markdown()
     source = "\n".join(body_lines)
-    tokens = md.parse(source)
+    tokens = _align_by_class(md.parse(source))
     used: dict[int, Figure] = {}
 
     def line_of(text: str) -> int:

@@ -83,7 +83,11 @@ def test_notes_are_listed_linked_and_have_a_table_of_contents(built_site):
         assert f"{SLUG}/" in home
         note = (site / NOTE_PATHS[lang] / SLUG / "index.html").read_text(encoding="utf-8")
         assert 'class="toc"' in note and note.count('<li><a href="#') >= 3
-        assert "<svg" in note  # the embedded chart, pre-rendered
+        # the embedded chart, pre-rendered: an image of the site's chart files
+        charts = re.findall(r'<img src="((?:\.\./)+charts/[^"]+\.svg)"', note)
+        assert charts, "no pre-rendered chart in the note"
+        for src in charts:
+            assert (site / NOTE_PATHS[lang] / SLUG / src).resolve().is_file(), src
         for code in ("nl", "fr", "de", "en"):
             assert f'hreflang="{code}"' in note
 
@@ -179,3 +183,16 @@ def test_a_figure_in_a_link_title_or_alt_text_is_plain_text():
     for value in re.findall(r'="([^"]*)"', html):
         assert "<" not in value and ">" not in value, value
     assert {s["url"] for s in r.sources} == {"https://example.org/t", "http://example.org/p"}
+
+
+def test_table_alignment_is_a_class_not_a_style_attribute():
+    """The CSP forbids style attributes: a right-aligned column of a note's table gets the
+    class of the site's numbers, a centred one a class too, a left-aligned one nothing."""
+    from barometer.notes import _align_by_class, _markdown
+
+    md = _markdown()
+    tokens = _align_by_class(md.parse("|a|b|c|\n|:--|--:|:-:|\n|x|1|y|\n"))
+    html = md.renderer.render(tokens, md.options, {})
+    assert "style=" not in html
+    assert '<th class="num">b</th>' in html and '<td class="num">1</td>' in html
+    assert '<th class="center">c</th>' in html and "<td>x</td>" in html

@@ -21,6 +21,7 @@ from barometer.pages.types import (
 )
 from barometer.vocabulary import (
     CATEGORY_LABELS,
+    COUNTRY,
     GROUP_CATEGORIES,
     GROUP_LABELS,
     HERSTAPPE,
@@ -93,7 +94,8 @@ def line_figure(b: PageBuilder, key: ChartKey, spec: str | None = None) -> LineF
             v0=b.rate(v0),
             m0=b.t.month(p0),
         )
-    columns, rows = year_table(b, codes, key.measure)
+    in_table = table_codes(b, codes)
+    columns, rows = year_table(b, in_table, key.measure)
     return LineFigure(
         key=key.slug,
         summary=summary,
@@ -101,7 +103,17 @@ def line_figure(b: PageBuilder, key: ChartKey, spec: str | None = None) -> LineF
         columns=columns,
         rows=rows,
         spec=spec,
+        partial_table=in_table != codes,
     )
+
+
+def table_codes(b: PageBuilder, codes: tuple[str, ...]) -> tuple[str, ...]:
+    """The areas of a line chart's table: a municipality's chart tabulates the municipality and
+    Belgium; its arrondissement, province and region are tabulated on their own pages, which
+    all 565 municipality pages would otherwise repeat (about 12 MB of the site)."""
+    if len(codes) > 2 and b.lk.entities[codes[0]]["level"] == "municipality" and COUNTRY in codes:
+        return (codes[0], COUNTRY)
+    return codes
 
 
 def line_legend(b: PageBuilder, codes: tuple[str, ...]) -> tuple[LegendItem, ...]:

@@ -80,6 +80,8 @@ class LineFigure:
     """The table under the chart: year, then one value per line."""
     spec: str | None = None
     """Site path of the chart's interactive spec (tooltips), or None."""
+    partial_table: bool = False
+    """Whether the table holds fewer areas than the chart (a municipality and Belgium)."""
 
 
 @dataclass(frozen=True, kw_only=True)

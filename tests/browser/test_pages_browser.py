@@ -149,8 +149,19 @@ def test_without_javascript_numbers_charts_and_tables_are_there(no_js, server, k
     page = no_js.new_page()
     try:
         page.goto(server + path)
+        page.wait_for_load_state("load")
         if kind != "methodology":
-            assert page.locator("figure.chart svg").count() >= 1, "no pre-rendered chart"
+            # pre-rendered: inline SVG (maps, scatters) or an image of the site's chart files,
+            # loaded and drawn at its size
+            drawn = page.locator("figure.chart svg, figure.chart img").evaluate_all(
+                "els => els.filter(e => e.tagName.toLowerCase() === 'svg'"
+                " || (e.complete && e.naturalWidth > 0)).length"
+            )
+            assert drawn >= 1, "no pre-rendered chart"
+            broken = page.locator("img").evaluate_all(
+                "els => els.filter(e => !(e.complete && e.naturalWidth > 0)).map(e => e.src)"
+            )
+            assert not broken, broken
         if kind in ("home", "measure", "gent", "pajottegem", "brussels municipality", "province"):
             bigs = page.locator(".key-figures .big").all_inner_texts()
             assert bigs and all(t.strip() and t.strip() != "–" for t in bigs[:2]), bigs
@@ -172,7 +183,8 @@ def test_compare_page_without_javascript_points_to_the_downloads(no_js, server):
 
 def test_the_404_page_is_styled_and_works_under_a_sub_path(watched, server):
     page = watched.page
-    response = page.goto(server + "some/missing/deep/path/")
+    watched.missing = server + "some/missing/deep/path/"
+    response = page.goto(watched.missing)
     assert response.status == 404
     expect(page.locator("h1")).to_have_count(1)
     # the site's stylesheet applies (the header's background is the accent colour, not white)

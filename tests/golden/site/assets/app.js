@@ -29,12 +29,14 @@ var Barometer = (function () {
     de: { decimal: ",", thousands: ".", grouping: [3], currency: ["", " €"] },
     en: { decimal: ".", thousands: ",", grouping: [3], currency: ["€", ""] }
   };
-  // Options for vegaEmbed: SVG, no action menu, the page's number format, and expressions run by
-  // the CSP-safe interpreter (the pages forbid eval).
+  // Options for vegaEmbed: SVG, no action menu, the page's number format, expressions run by the
+  // CSP-safe interpreter (the pages forbid eval) and no injected <style> elements (the CSP forbids
+  // inline styles: the embed's and the tooltip's rules are in site.css).
   function embedOptions() {
     return {
       renderer: "svg", actions: false, formatLocale: vegaLocales[lang] || vegaLocales.en,
-      ast: true, expr: window.vegaInterpreter && window.vegaInterpreter.expressionInterpreter
+      ast: true, expr: window.vegaInterpreter && window.vegaInterpreter.expressionInterpreter,
+      defaultStyle: false, tooltip: { disableDefaultStyle: true }
     };
   }
   // The re-rendered SVG is presentational like the pre-rendered one: the figure's label, summary
