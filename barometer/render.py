@@ -113,10 +113,11 @@ class Renderer:
             links, scatters). ``base``: the page's way back to the site root."""
             image = self.images.get(key, {}).get(lang)
             if image is not None:
-                return Markup(
-                    f'<img src="{escape(base + image.path)}" width="{image.width}"'
-                    f' height="{image.height}" alt="" decoding="async">'
+                size = f'width="{image.width}" height="{image.height}" alt="" decoding="async"'
+                under = (
+                    f'<img src="{escape(base + image.underlay)}" {size}>' if image.underlay else ""
                 )
+                return Markup(f'{under}<img src="{escape(base + image.path)}" {size}>')  # noqa: S704 - our own paths, escaped
             if (key, lang) not in self.localised:
                 self.localised[(key, lang)] = Markup(localise_svg(self.svgs[key], lang))  # noqa: S704 - SVG drawn from our specs
             return self.localised[(key, lang)]

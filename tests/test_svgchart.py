@@ -182,3 +182,25 @@ def test_choropleths_match_vega_and_link_relatively(canon, layer):
     )
     if links:  # relative, as in the page (vl-convert resolves them against vega-datasets)
         assert sorted(re.findall(r'xlink:href="([^"]*)"', native)) == sorted(links.values())
+
+
+def test_a_locator_is_published_over_one_shared_outline(fast_site):
+    """The outline of Belgium is one file under every locator; the locator's own file holds only
+    the area, and the two together are the drawing (same size, stacked by site.css)."""
+    from barometer.chartrender import split_underlay
+
+    srcs = []
+    for page in ("en/municipality/11002-antwerpen", "fr/commune/58001-la-louviere"):
+        html = fast_site.page(page)
+        locator = html[html.index('<div class="locator"') :]
+        locator = locator[: locator.index("</div>")]
+        srcs.append(
+            re.findall(r'<img src="\.\./\.\./\.\./([^"]+)" width="200" height="160"', locator)
+        )
+    assert [len(s) for s in srcs] == [2, 2]
+    assert srcs[0][0] == srcs[1][0] and srcs[0][0].startswith("charts/outline-")
+    outline = (fast_site.root / srcs[0][0]).read_text(encoding="utf-8")
+    area = (fast_site.root / srcs[0][1]).read_text(encoding="utf-8")
+    assert 'fill="#eef1f5"' in outline and 'fill="#0b3c8c"' not in outline
+    assert 'fill="#0b3c8c"' in area and 'fill="#eef1f5"' not in area
+    assert split_underlay(area) is None
