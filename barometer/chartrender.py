@@ -197,7 +197,9 @@ def chart_images(
     for key in keys:
         texts = {lang: localise_svg(svgs[key.slug], lang) for lang in LANGS}
         m = _SIZE.search(texts["en"])
-        width, height = (round(float(m.group(1))), round(float(m.group(2)))) if m else (0, 0)
+        if m is None:
+            raise ValueError(f"chart {key.slug}: an SVG without width and height")
+        width, height = round(float(m.group(1))), round(float(m.group(2)))
         underlay = None
         if key.kind == "locator" and (parts := split_underlay(texts["en"])) is not None:
             outline, _ = parts

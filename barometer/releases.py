@@ -1,8 +1,9 @@
 """Past editions of the data, archived as GitHub Releases (one per monthly extract).
 
 Input:  an optional JSON file (``BAROMETER_RELEASES``): GitHub's list of the repository's releases
-        as ``GET /repos/{owner}/{repo}/releases`` returns it (the Pages workflow writes it with
-        ``gh api`` before building). Only releases tagged ``data-YYYY-MM-DD`` count.
+        as ``GET /repos/{owner}/{repo}/releases`` returns it, or the list of its pages (the Pages
+        workflow writes it with ``gh api --paginate --slurp`` before building). Only releases
+        tagged ``data-YYYY-MM-DD`` count.
 Output: :class:`Release` tuples, newest first, for the data page's list of past editions.
 
 The site carries only the latest edition's files; every edition stays citable as its release.
@@ -47,6 +48,8 @@ def load_releases(path: Path | None) -> tuple[Release, ...]:
         raise DataError(Problem(name, exc.lineno, "-", "valid JSON", exc.msg)) from None
     if not isinstance(doc, list):
         raise DataError(Problem(name, 1, "-", "a JSON list of releases", type(doc).__name__))
+    if doc and all(isinstance(page, list) for page in doc):  # gh api --paginate --slurp: pages
+        doc = [r for page in doc for r in page]
     out = []
     for i, r in enumerate(doc):
         where = f"[{i}]"

@@ -20,7 +20,8 @@ from barometer.i18n import load_lang
 from barometer.pages.types import NotFoundPage, Page, RedirectPage, SiteModel
 from barometer.vocabulary import LANGS
 
-_INDENT = re.compile(r"\n\s+")
+_INDENT = re.compile(r"\n[ \t\n]+")
+_PRE = re.compile(r"(<pre[\s>].*?</pre>)", re.S)
 _OPTIONAL_END = re.compile(
     r"</(?:td|th)>(?=\s*<(?:td|th|/tr)\b)"
     r"|</tr>(?=\s*<(?:tr|/tbody|/thead|/tfoot|/table)\b)"
@@ -37,10 +38,14 @@ spaces. About 15 % of the site's HTML."""
 
 
 def compact(html: str) -> str:
-    """Drop the templates' indentation and blank lines (a line break with the spaces after it
-    is one line break; the site has no <pre> or <textarea>; inline whitespace stays) and the
-    end tags the HTML standard makes optional."""
-    return _OPTIONAL_END.sub("", _INDENT.sub("\n", html))
+    """Drop the templates' indentation and blank lines (a line break with the spaces and tabs
+    after it is one line break; inline whitespace and non-breaking spaces stay) and the end tags
+    the HTML standard makes optional — outside ``<pre>`` blocks, which keep every character."""
+    parts = _PRE.split(html)  # odd parts are <pre> blocks (a note's code), kept as they are
+    return "".join(
+        part if i % 2 else _OPTIONAL_END.sub("", _INDENT.sub("\n", part))
+        for i, part in enumerate(parts)
+    )
 
 
 def environment() -> Environment:

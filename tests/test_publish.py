@@ -77,11 +77,19 @@ def test_every_edition_is_archived_as_a_release_and_listed_on_the_data_page():
     assert "/releases" in listing["run"] and "releases.json" in listing["run"]
     run = next(s for s in steps if "build.py build" in s.get("run", ""))["run"]
     assert "BAROMETER_RELEASES=" in run
+    assert "--paginate --slurp" in listing["run"]  # every page of releases, not the first 100
     release = wf["jobs"]["release"]
-    assert release["needs"] == "build" and release["permissions"] == {"contents": "write"}
+    # only from main, once the site is deployed, with the only write permission of the workflow
+    assert release["needs"] == ["build", "deploy"] and release["permissions"] == {
+        "contents": "write"
+    }
+    assert release["if"] == "github.ref == 'refs/heads/main'"
     script = release["steps"][-1]["run"]
     assert 'tag="data-${EDITION}"' in script and "gh release view" in script
-    assert "gh release create" in script
+    assert (
+        'gh release create "${tag}" edition/* --repo "${REPO}" --target "${GITHUB_SHA}"' in script
+    )
+    assert "--clobber" in script  # a rebuilt edition replaces its files
 
 
 def test_releases_file_lists_past_editions_newest_first(tmp_path):
@@ -102,6 +110,9 @@ def test_releases_file_lists_past_editions_newest_first(tmp_path):
             ]
         )
     )
+    assert [r.date for r in load_releases(path)] == ["2026-11-02", "2026-10-01"]
+    pages = json.loads(path.read_text())
+    path.write_text(json.dumps([pages[:2], pages[2:]]))  # gh api --paginate --slurp
     assert [r.date for r in load_releases(path)] == ["2026-11-02", "2026-10-01"]
     assert load_releases(None) == ()
     path.write_text('[{"tag_name": "data-2026-10-01", "html_url": "http://x"}]')

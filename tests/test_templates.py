@@ -139,3 +139,20 @@ def test_every_page_type_renders_from_the_fast_site(fast_site):
     assert set(markers) == set(t.PAGE_TYPES)
     for cls, rel in markers.items():
         assert Path(site / rel).is_file(), (cls.__name__, rel)
+
+
+def test_compaction_drops_indentation_and_optional_end_tags_only():
+    """Optional end tags go (the HTML standard's rules), indentation goes, but a <pre> block and
+    non-breaking spaces (French thousands) keep every character."""
+    from barometer.render import compact
+
+    html = (
+        "<ul>\n  <li>a</li>\n  <li>b</li>\n</ul>\n<table><tbody><tr><th>x</th><td>1</td></tr>"
+        "\n<tr><td>2</td></tr></tbody></table>\n<dl><div><dt>t</dt><dd>d</dd></div></dl>"
+        "\n<p>\n\u202f1\u202f234</p>\n<pre><code>  keep\n    this</code></pre>"
+    )
+    assert compact(html) == (
+        "<ul>\n<li>a\n<li>b\n</ul>\n<table><tbody><tr><th>x<td>1\n<tr><td>2</tbody></table>"
+        "\n<dl><div><dt>t<dd>d</div></dl>\n<p>\n\u202f1\u202f234</p>"
+        "\n<pre><code>  keep\n    this</code></pre>"
+    )
