@@ -46,10 +46,27 @@ def minify_svg(svg: str) -> str:
     )
 
 
+_CLIP_ID = re.compile(r'(?<=id=")clip\d+(?=")|(?<=url\(#)clip\d+(?=\))')
+
+
+def stable_ids(svg: str, stem: str) -> str:
+    """Name vl-convert's clip paths after the chart: it numbers them with a counter of the
+    process (``clip1`` in a fresh process, ``clip5`` after four renders), so the same chart came
+    out in different bytes depending on what the process drew before; numbered within the chart
+    they would collide between two charts of one page."""
+    names: dict[str, str] = {}
+
+    def rename(m: re.Match[str]) -> str:
+        return names.setdefault(m.group(0), f"{stem}-{len(names) + 1}")
+
+    return _CLIP_ID.sub(rename, svg)
+
+
 def _render_one(spec_json: str) -> str:
     import vl_convert as vlc
 
-    return minify_svg(vlc.vegalite_to_svg(json.loads(spec_json)))
+    stem = "clip-" + hashlib.sha256(spec_json.encode()).hexdigest()[:8]
+    return stable_ids(minify_svg(vlc.vegalite_to_svg(json.loads(spec_json))), stem)
 
 
 def render_cached(

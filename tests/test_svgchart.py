@@ -204,3 +204,24 @@ def test_a_locator_is_published_over_one_shared_outline(fast_site):
     assert 'fill="#eef1f5"' in outline and 'fill="#0b3c8c"' not in outline
     assert 'fill="#0b3c8c"' in area and 'fill="#eef1f5"' not in area
     assert split_underlay(area) is None
+
+
+def test_vl_convert_clip_ids_do_not_depend_on_what_the_process_drew_before():
+    """vl-convert numbers clip paths with a process-wide counter: renamed after the chart, the
+    same spec gives the same bytes however many charts came before, and two charts differ."""
+    import json
+
+    from barometer.chartrender import _render_one
+
+    spec = {
+        "data": {"values": [{"x": 1, "y": 2}, {"x": 2, "y": 3}]},
+        "mark": {"type": "point", "clip": True},
+        "encoding": {"x": {"field": "x", "type": "quantitative"}},
+    }
+    first = _render_one(json.dumps(spec))
+    _render_one(json.dumps(spec | {"width": 99}))  # moves vl-convert's counter on
+    again = _render_one(json.dumps(spec))
+    assert first == again and 'clip-path="url(#clip-' in first
+    other = _render_one(json.dumps(spec | {"width": 99}))
+    ids = set(re.findall(r'id="(clip-[^"]+)"', first))
+    assert ids and not ids & set(re.findall(r'id="(clip-[^"]+)"', other))
