@@ -219,10 +219,10 @@ def chart_images(
         width, height = round(float(m.group(1))), round(float(m.group(2)))
         underlay = None
         if key.kind == "locator" and (parts := split_underlay(texts["en"])) is not None:
-            outline, _ = parts
+            outline, area = parts  # a locator has no localised text: one drawing for all
             underlay = f"charts/outline-{hashlib.sha256(outline.encode()).hexdigest()[:10]}.svg"
             files[underlay] = outline
-            texts = {lang: split_underlay(text)[1] for lang, text in texts.items()}  # type: ignore[index]
+            texts = dict.fromkeys(texts, area)
         shared = len(set(texts.values())) == 1
         first_with: dict[str, str] = {}
         images[key.slug] = {}

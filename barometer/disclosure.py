@@ -281,6 +281,23 @@ class _Cells:
 
         ridx = np.arange(n_rows)
         cols = np.arange(NCOL)
+
+        def cells(rows: np.ndarray) -> np.ndarray:
+            """Every cell of these rows, row by row (cell id = row × NCOL + column)."""
+            return np.repeat(rows, NCOL) * NCOL + np.tile(cols, len(rows))
+
+        def sum_relation(
+            members: np.ndarray, sum_of: np.ndarray, sums: np.ndarray, weight: np.ndarray
+        ) -> None:
+            """Σ members − weight × their sum = 0, in every column: one relation per cell of a
+            sum row (``sum_of``: the sum row of each member)."""
+            add(
+                np.concatenate([cells(sum_of), cells(sums)]),
+                np.concatenate([cells(members), cells(sums)]),
+                np.concatenate([np.ones(len(members) * NCOL), -np.repeat(weight, NCOL)]),
+                lambda g: np.zeros(len(g)),
+            )
+
         # group: Σ categories = total
         r_all = np.repeat(ridx, NCOL)
         c_all = np.tile(cols, n_rows)
@@ -299,22 +316,7 @@ class _Cells:
         child = np.flatnonzero(prow >= 0)
         p = prow[child]
         uparents = np.unique(p)
-        add(
-            np.concatenate(
-                [
-                    np.repeat(p, NCOL) * NCOL + np.tile(cols, len(p)),
-                    np.repeat(uparents, NCOL) * NCOL + np.tile(cols, len(uparents)),
-                ]
-            ),
-            np.concatenate(
-                [
-                    np.repeat(child, NCOL) * NCOL + np.tile(cols, len(child)),
-                    np.repeat(uparents, NCOL) * NCOL + np.tile(cols, len(uparents)),
-                ]
-            ),
-            np.concatenate([np.ones(len(child) * NCOL), -np.ones(len(uparents) * NCOL)]),
-            lambda g: np.zeros(len(g)),
-        )
+        sum_relation(child, p, uparents, np.ones(len(uparents)))
         # year: Σ months (published, and the unpublished ones' sum) − months × average = 0, for
         # every year that has published months (an area may have only unpublished ones in it)
         ykey = pd.MultiIndex.from_arrays([np.full(n_rows, Y), rows.geo, rows.measure, rows.year])
@@ -327,22 +329,7 @@ class _Cells:
         member = member[usable[yr]]
         yr = yrow[member]
         years = np.unique(yr)
-        add(
-            np.concatenate(
-                [
-                    np.repeat(yr, NCOL) * NCOL + np.tile(cols, len(yr)),
-                    np.repeat(years, NCOL) * NCOL + np.tile(cols, len(years)),
-                ]
-            ),
-            np.concatenate(
-                [
-                    np.repeat(member, NCOL) * NCOL + np.tile(cols, len(member)),
-                    np.repeat(years, NCOL) * NCOL + np.tile(cols, len(years)),
-                ]
-            ),
-            np.concatenate([np.ones(len(member) * NCOL), -np.repeat(months[years], NCOL)]),
-            lambda g: np.zeros(len(g)),
-        )
+        sum_relation(member, yr, years, months[years])
         rel = np.concatenate([r for r, _, _ in rel_parts])
         var = np.concatenate([c for _, c, _ in rel_parts])
         coef = np.concatenate([k for _, _, k in rel_parts])
