@@ -17,7 +17,7 @@ import pandas as pd
 
 from barometer.harmonise import to_2025
 from barometer.schema import TableSchema
-from barometer.vocabulary import CATEGORIES, CELLS, COUNT_COLUMNS, DIMENSIONS
+from barometer.vocabulary import CATEGORIES, CELLS, COUNT_COLUMNS, DIMENSIONS, GROUPS
 
 BENEFICIARIES_WIDE = TableSchema(
     name="beneficiaries_wide",
@@ -83,3 +83,39 @@ def to_long(wide: pd.DataFrame) -> pd.DataFrame:
     # the wide key is unique and sorted (validated), and cells repeat in a fixed order, so the
     # long key is unique and sorted by construction; checking 11M rows again would cost seconds
     return BENEFICIARIES.validate(out, check_sort=False, check_key=False)
+
+
+def derive(
+    wide: pd.DataFrame,
+    components: dict[str, tuple[str, ...]],
+    groups: dict[str, tuple[str, ...]],
+) -> pd.DataFrame:
+    """Add the derived measures (dis = ris + empl_dis, …) to BENEFICIARIES_WIDE.
+
+    ``components``: derived code → the measures it sums; ``groups``: derived code → the breakdown
+    groups it keeps (the others are left empty, as not collected). A derived row is the cell-by-cell
+    sum of its components in the same month and municipality, and missing (NA) when any component
+    is missing or has no row there: never a partial sum. A derived measure whose components are not
+    all in the extract is left out (an extract of two measures has no DIS).
+    """
+    present = set(wide.measure.unique())
+    keys = ["month", "municipality_2025"]
+    parts = [wide]
+    for code, comps in components.items():
+        if not set(comps) <= present:
+            continue
+        frames = [wide[wide.measure == c].set_index(keys)[list(COUNT_COLUMNS)] for c in comps]
+        index = frames[0].index
+        for f in frames[1:]:
+            index = index.union(f.index)
+        total = frames[0].reindex(index)
+        for f in frames[1:]:
+            total = total + f.reindex(index)  # Int64: NA when any side is NA
+        kept = {c for g in groups[code] for c in GROUPS[g]} | {"total"}
+        for c in COUNT_COLUMNS:
+            if c not in kept:
+                total[c] = pd.array([pd.NA] * len(total), dtype="Int64")
+        parts.append(total.reset_index().assign(measure=code))
+    if len(parts) == 1:
+        return wide
+    return BENEFICIARIES_WIDE.conform(pd.concat(parts, ignore_index=True))

@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 
 from barometer import paths
-from barometer.beneficiaries import harmonise_extract, to_long
+from barometer.beneficiaries import derive, harmonise_extract, to_long
 from barometer.catalogue import Catalogue, load_catalogue
 from barometer.config import Config
 from barometer.errors import DataError, Problem
@@ -35,6 +35,7 @@ from barometer.geography import Geography, build_geography
 from barometer.income import harmonise_income
 from barometer.plausibility import plausibility_warnings, population_by_code
 from barometer.population import check_agreement, harmonise_population
+from barometer.schema import TableSchema
 from barometer.sources.boundaries import read_boundaries
 from barometer.sources.extract import ExtractMeta, read_extract, read_meta
 from barometer.sources.income import read_income
@@ -48,7 +49,23 @@ from barometer.write import sweep, temp_dir
 
 log = logging.getLogger(__name__)
 
-TABLES = ("entities", "code_map", "population", "income", "beneficiaries_wide", "published_totals")
+TABLES = (
+    "entities",
+    "code_map",
+    "population",
+    "income",
+    "beneficiaries_wide",
+    "previous_totals",
+    "published_totals",
+)
+PREVIOUS_MONTHS = 24
+"""How many of the previous vintage's last months are kept (revisions and completeness)."""
+PREVIOUS_TOTALS = TableSchema(
+    name="previous_totals",
+    columns={"measure": "str", "month": "str", "municipality_2025": "str", "total": "int"},
+    key=("measure", "month", "municipality_2025"),
+    doc="the previous vintage's totals of its last PREVIOUS_MONTHS months, on the 2025 municipalities",
+)
 CANONICAL = "canonical"
 """The folder of the canonical tables' cache entries, in the cache directory (beside the products,
 chart and search caches)."""
@@ -71,6 +88,10 @@ class Canonical:
     topology: dict[str, Any]
     catalogue: Catalogue = field(compare=False)
     """The measure catalogue (read anew on every run: not part of the cached tables)."""
+    previous_totals: pd.DataFrame = field(default_factory=lambda: no_previous())
+    """PREVIOUS_TOTALS (empty without a previous vintage)."""
+    previous_meta: ExtractMeta | None = None
+    """The previous vintage's metadata (None without one)."""
     warnings: tuple[str, ...] = field(default=(), compare=False)
     """Implausible but well-formed input (``plausibility``), one line each naming file and line;
     logged by :func:`load_canonical` on every run, also from the cache (so ``--strict`` fails)."""
@@ -148,7 +169,8 @@ def parse_inputs(inputs: Inputs, catalogue: Catalogue | None = None) -> Canonica
 
     names = {sid: display_name(path) for sid, path in inputs.paths.items()}
     refnis = attempt(lambda: read_refnis(p("refnis")))
-    meta = attempt(lambda: read_meta(p("extract_meta"), catalogue.codes))
+    derived = tuple(catalogue.derived())
+    meta = attempt(lambda: read_meta(p("extract_meta"), catalogue.reported, derived))
     geo: Geography | None = None
     if refnis is not None:
         munis = set(refnis.loc[refnis.level == 4, "code"])
@@ -170,7 +192,13 @@ def parse_inputs(inputs: Inputs, catalogue: Catalogue | None = None) -> Canonica
         if meta is None and geo is not None:
             attempt(
                 lambda: read_extract(
-                    p("extract"), _fallback_meta(catalogue), geo.code_map, subsets, complete=False
+                    p("extract"),
+                    _fallback_meta(catalogue),
+                    geo.code_map,
+                    subsets,
+                    complete=False,
+                    derived=derived,
+                    not_collected=catalogue.not_collected(),
                 )
             )
         raise DataError(problems, omitted)
@@ -185,10 +213,16 @@ def parse_inputs(inputs: Inputs, catalogue: Catalogue | None = None) -> Canonica
         "population_recent": attempt(lambda: read_population_csv(p("population_recent"), cm)),
     }
     raw_income = attempt(lambda: read_income(p("income"), cm))
-    totals = attempt(lambda: read_published_totals(p("published_totals"), set(geo.entities.code)))
-    raw_extract = (
-        attempt(lambda: read_extract(p("extract"), meta, cm, subsets)) if meta is not None else None
-    )
+    entity_codes = set(geo.entities.code)
+    total_parts = [
+        attempt(lambda sid=s.id: read_published_totals(p(sid), entity_codes))
+        for s in inputs.sources
+        if s.format == "published_totals" and inputs.has(s.id)
+    ]
+    totals = None if any(t is None for t in total_parts) else pd.concat(total_parts)
+    reading = {"derived": derived, "not_collected": catalogue.not_collected()}
+    raw_extract = attempt(lambda: read_extract(p("extract"), meta, cm, subsets, **reading))
+    previous = _previous_vintage(inputs, catalogue, meta, cm, attempt, problems)
     parts = [boundaries, raw_income, totals, raw_extract, *pop_frames.values()]
     if any(x is None for x in parts):
         raise DataError(problems, omitted)
@@ -197,7 +231,8 @@ def parse_inputs(inputs: Inputs, catalogue: Catalogue | None = None) -> Canonica
         raise DataError(problems, omitted)
     population = harmonise_population(pop_frames, cm)
     warnings = plausibility_warnings(raw_extract, population_by_code(pop_frames), names["extract"])
-    wide = harmonise_extract(raw_extract, cm)
+    groups = {m.code: m.groups for m in catalogue}
+    wide = derive(harmonise_extract(raw_extract, cm), catalogue.derived(), groups)
     _check_population_covers_extract(population, wide, names["population_workbook"], problems)
     if problems:
         raise DataError(problems, omitted)
@@ -209,11 +244,77 @@ def parse_inputs(inputs: Inputs, catalogue: Catalogue | None = None) -> Canonica
         income=harmonise_income(raw_income, cm),
         beneficiaries_wide=wide,
         published_totals=totals,
+        previous_totals=_previous_totals(previous, cm, catalogue) if previous else no_previous(),
+        previous_meta=previous[0] if previous else None,
         topology=build_topology(boundaries, geo.entities),
         catalogue=catalogue,
         warnings=tuple(warnings),
         inputs=inputs,
     )
+
+
+def no_previous() -> pd.DataFrame:
+    """An empty PREVIOUS_TOTALS (no previous vintage)."""
+    return PREVIOUS_TOTALS.conform(pd.DataFrame(columns=list(PREVIOUS_TOTALS.columns)))
+
+
+def _previous_vintage(
+    inputs: Inputs,
+    catalogue: Catalogue,
+    meta: ExtractMeta,
+    code_map: pd.DataFrame,
+    attempt: Callable[[Callable[[], Any]], Any],
+    problems: list[Problem],
+) -> tuple[ExtractMeta, pd.DataFrame] | None:
+    """The previous vintage, validated like the current one, when both its files are there.
+
+    Its extract date must be the one the current metadata names as ``previous_vintage``; without
+    the files (or without ``previous_vintage``) the build goes on without revisions."""
+    if not (inputs.has("previous_extract") and inputs.has("previous_extract_meta")):
+        if meta.previous_vintage:
+            log.info("the previous vintage (%s) is not there: no revisions", meta.previous_vintage)
+        return None
+    meta_path = inputs.path("previous_extract_meta")
+    derived = tuple(catalogue.derived())
+    prev = attempt(lambda: read_meta(meta_path, catalogue.reported, derived))
+    if prev is None:
+        return None
+    if prev.extract_date != meta.previous_vintage:
+        named = meta.previous_vintage or "none"
+        problems.append(
+            Problem(
+                display_name(meta_path),
+                1,
+                "extract_date",
+                f"the previous vintage the current metadata names ({named})",
+                prev.extract_date,
+            )
+        )
+        return None
+    raw = attempt(
+        lambda: read_extract(
+            inputs.path("previous_extract"),
+            prev,
+            code_map,
+            catalogue.subsets(),
+            derived=derived,
+            not_collected=catalogue.not_collected(),
+        )
+    )
+    return None if raw is None else (prev, raw)
+
+
+def _previous_totals(
+    previous: tuple[ExtractMeta, pd.DataFrame], code_map: pd.DataFrame, catalogue: Catalogue
+) -> pd.DataFrame:
+    """PREVIOUS_TOTALS: the previous vintage's last months on the 2025 municipalities."""
+    meta, raw = previous
+    last = int(meta.last_month[:4]) * 12 + int(meta.last_month[5:7]) - 1
+    first = last - PREVIOUS_MONTHS + 1
+    since = f"{first // 12:04d}-{first % 12 + 1:02d}"
+    wide = harmonise_extract(raw[raw.month >= since], code_map)
+    wide = derive(wide, catalogue.derived(), {m.code: m.groups for m in catalogue})
+    return PREVIOUS_TOTALS.conform(wide[["measure", "month", "municipality_2025", "total"]])
 
 
 def _fallback_meta(catalogue: Catalogue) -> ExtractMeta:
@@ -224,7 +325,7 @@ def _fallback_meta(catalogue: Catalogue) -> ExtractMeta:
         extract_date="9999-12-31",
         first_month="0000-01",
         last_month="9999-11",
-        measures={m: {} for m in catalogue.codes},
+        measures={m: {} for m in catalogue.reported},
         stable_after_months={},
     )
 
@@ -255,10 +356,12 @@ def _check_population_covers_extract(
 def _read_cache(entry: Path, inputs: Inputs, catalogue: Catalogue) -> Canonical:
     tables = {t: pd.read_parquet(entry / f"{t}.parquet") for t in TABLES}
     meta = ExtractMeta(**json.loads((entry / "meta.json").read_text(encoding="utf-8")))
+    prev = json.loads((entry / "previous_meta.json").read_text(encoding="utf-8"))
     topology = json.loads((entry / "topology.json").read_text(encoding="utf-8"))
     warnings = json.loads((entry / "warnings.json").read_text(encoding="utf-8"))
     return Canonical(
         meta=meta,
+        previous_meta=ExtractMeta(**prev) if prev else None,
         topology=topology,
         catalogue=catalogue,
         warnings=tuple(warnings),
@@ -277,6 +380,8 @@ def _write_cache(cache_dir: Path, key: str, canon: Canonical) -> None:
         (tmp / "meta.json").write_text(
             json.dumps(dataclasses.asdict(canon.meta), sort_keys=True), encoding="utf-8"
         )
+        previous = dataclasses.asdict(canon.previous_meta) if canon.previous_meta else None
+        (tmp / "previous_meta.json").write_text(json.dumps(previous), encoding="utf-8")
         (tmp / "topology.json").write_text(topology_json(canon.topology), encoding="utf-8")
         (tmp / "warnings.json").write_text(json.dumps(list(canon.warnings)), encoding="utf-8")
         (tmp / "done").write_text(key, encoding="utf-8")

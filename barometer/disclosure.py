@@ -58,7 +58,7 @@ LEVEL_COST = {
 """Cost weight of hiding a cell, by level: a municipal cell before a higher level's."""
 HEADLINE_COST = 10.0
 """Extra weight of a cell of the latest published month (the breakdown shown on area pages)."""
-MAX_ROUNDS = 30
+MAX_ROUNDS = 100
 """Audit rounds before giving up (an error: the build must not publish an unprotected table)."""
 
 Y, M, U = 0, 1, 2
@@ -110,6 +110,7 @@ def protect(
         if audited is not None:
             audited = np.union1d(audited, cells.comp[hidden & ~before])
         pinned = cells.audit(hidden, audited)
+        log.debug("disclosure round %d: %d cells pinned", round_no, len(pinned))
         if not len(pinned):
             break
         more = cells.loosen(pinned, hidden)

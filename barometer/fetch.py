@@ -75,6 +75,9 @@ def fetch(cfg: Config) -> FetchReport:
             present.append(src.id)
             continue
         urls = candidate_urls(src, cfg)
+        if not urls and not src.required:
+            log.info("%s: optional input without a download URL, left out", src.file)
+            continue
         if not urls:
             problems.append(
                 Problem(
@@ -106,6 +109,9 @@ def fetch(cfg: Config) -> FetchReport:
             downloaded.append(src.id)
             break
         else:
+            if not src.required and not any(r.startswith("refused") for r in reasons):
+                log.info("%s: optional input not found (%s)", src.file, "; ".join(reasons))
+                continue
             problems.append(
                 Problem(
                     src.file, 0, "-", "a download that matches sources.toml", "; ".join(reasons)

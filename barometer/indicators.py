@@ -25,12 +25,14 @@ growth and ratios every year and for the last ``RECENT_MONTHS`` published months
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from barometer.canonical import Canonical
+from barometer.catalogue import Catalogue
 from barometer.disclosure import CELL_COLUMNS, protect
 from barometer.schema import TableSchema
 from barometer.sources.extract import ExtractMeta
@@ -64,7 +66,7 @@ INDICATOR_NAMES = [
     "rank_country",
     "months",
 ]
-FLAG_ORDER = ["missing", "incomplete", "suppressed", "no_base"]
+FLAG_ORDER = ["missing", "incomplete", "suppressed", "no_base", "provisional"]
 BIT = {name: 1 << i for i, name in enumerate(FLAG_ORDER)}
 
 INDICATORS = TableSchema(
@@ -101,13 +103,26 @@ def month_label(index: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def last_published_months(meta: ExtractMeta) -> dict[str, str]:
-    """Per measure, the newest month that is at least ``stable_after_months`` old at extraction."""
+def stable_after(meta: ExtractMeta, catalogue: Catalogue) -> dict[str, int]:
+    """Per measure, months after which a month is stable: the metadata's figure, else the
+    catalogue's (a derived measure: the catalogue's, at least that of each component)."""
+    out = dict(meta.stable_after_months)
+    for m in catalogue:
+        if m.code not in out:
+            out[m.code] = max([m.stable_after, *(out.get(c, 0) for c in m.components)])
+    return out
+
+
+def last_published_months(
+    meta: ExtractMeta, catalogue: Catalogue, measures: Collection[str] | None = None
+) -> dict[str, str]:
+    """Per measure (of the extract, or ``measures``), the newest month that is at least its
+    stable-after months old at extraction."""
     extract = month_index(meta.extract_month)
     last = month_index(meta.last_month)
-    return {
-        m: month_label(min(last, extract - s)) for m, s in sorted(meta.stable_after_months.items())
-    }
+    lag = stable_after(meta, catalogue)
+    codes = sorted(meta.stable_after_months if measures is None else measures)
+    return {m: month_label(min(last, extract - lag[m])) for m in codes}
 
 
 # --- the internal wide frame --------------------------------------------------------------------
@@ -120,6 +135,8 @@ class Frames:
     monthly: pd.DataFrame
     yearly: pd.DataFrame
     last_month: dict[str, str]
+    provisional: pd.DataFrame
+    """The months after each measure's last stable month (totals only, every level)."""
 
 
 def _population_by_year(population: pd.DataFrame, codes: list[str], years: range) -> pd.DataFrame:
@@ -137,10 +154,15 @@ def _population_by_year(population: pd.DataFrame, codes: list[str], years: range
     return out
 
 
-def _municipal_monthly(canon: Canonical, last_month: dict[str, str]) -> pd.DataFrame:
+def _municipal_monthly(
+    canon: Canonical, last_month: dict[str, str], *, provisional: bool = False
+) -> pd.DataFrame:
+    """The municipalities' monthly counts up to each measure's last stable month, or (with
+    ``provisional``) the months after it."""
     wide = canon.beneficiaries_wide
     cutoff = wide.measure.map(last_month)
-    w = wide[wide.month <= cutoff].rename(
+    keep = wide.month > cutoff if provisional else wide.month <= cutoff
+    w = wide[keep].rename(
         columns={"municipality_2025": "geo_code", "month": "period"}
     )
     counts = {c: w[c].to_numpy(dtype="float64", na_value=np.nan) for c in COUNT_COLUMNS}
@@ -257,10 +279,14 @@ def _municipal_yearly(monthly_muni: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_frames(canon: Canonical) -> Frames:
-    """The monthly and yearly wide frames for every level."""
-    last = last_published_months(canon.meta)
+    """The monthly and yearly wide frames for every level (and the provisional months)."""
+    last = last_published_months(
+        canon.meta, canon.catalogue, canon.beneficiaries_wide.measure.unique()
+    )
     muni_m = _attach_population(_municipal_monthly(canon, last), canon)
     monthly = _aggregate(muni_m, canon)
+    muni_p = _municipal_monthly(canon, last, provisional=True)
+    provisional = _aggregate(_attach_population(muni_p, canon), canon) if len(muni_p) else None
     muni_y = _attach_population(_municipal_yearly(muni_m), canon)
     # months used: a municipality's own count of months with data; a higher level's = the
     # published months of that year (members missing a month are carried by their own average)
@@ -282,7 +308,12 @@ def build_frames(canon: Canonical) -> Frames:
         .map(published)
         .to_numpy(dtype="float64")
     )
-    return Frames(monthly=monthly, yearly=yearly, last_month=last)
+    return Frames(
+        monthly=monthly,
+        yearly=yearly,
+        last_month=last,
+        provisional=provisional if provisional is not None else monthly.iloc[:0],
+    )
 
 
 AVERAGE_DECIMALS = 1
@@ -373,13 +404,17 @@ class Spec:
     column: str
 
 
-def _specs(monthly_full: bool) -> list[Spec]:
-    """Which (indicator, dimension, category) rows come from which column."""
+def _specs(monthly_full: bool, provisional: bool = False) -> list[Spec]:
+    """Which (indicator, dimension, category) rows come from which column. A provisional month
+    has its count and rate only: a change against a stable month would read the missing late
+    claims as a decline."""
     specs = [
         Spec("count", "total", "total", "total"),
         Spec("per_1000", "total", "total", "per_1000"),
-        Spec("yoy_change", "total", "total", "yoy_change"),
     ]
+    if provisional:
+        return specs
+    specs.append(Spec("yoy_change", "total", "total", "yoy_change"))
     if monthly_full:
         return specs
     specs += [
@@ -425,13 +460,17 @@ def to_tidy(
     period_type: str,
     monthly_full: bool,
     supp: pd.DataFrame | None = None,
+    provisional: bool = False,
+    not_collected: dict[str, tuple[str, ...]] | None = None,
 ) -> dict[str, np.ndarray]:
     """Tidy rows for one wide frame, as column arrays of category codes.
 
     ``frame`` carries categorical geo_code, geo_level, measure and period columns (with the
     table-wide categories), so rows are assembled from integer codes, not strings. ``supp``: the
     frame's suppression mask (disclosure.protect; row for row, True = hidden), required when
-    breakdowns are published (``monthly_full`` False).
+    breakdowns are published (``monthly_full`` False). ``provisional``: the frame holds
+    provisional months (count and rate, flagged). ``not_collected``: measure → breakdown groups
+    not collected for it, which get no row at all.
     """
     f = frame
     if supp is None:
@@ -441,7 +480,7 @@ def to_tidy(
     if len(supp) != len(f):
         raise ValueError(f"to_tidy: mask of {len(supp)} rows for a frame of {len(f)}")
     yearly = period_type == "year"
-    specs = _specs(monthly_full)
+    specs = _specs(monthly_full, provisional)
     if yearly:
         specs = specs + [Spec("months", "total", "total", "months")]
     n = len(f)
@@ -469,6 +508,11 @@ def to_tidy(
             keep = f.geo_level.isin(RANKED_LEVELS).to_numpy()
         else:
             keep = np.ones(n, dtype=bool)
+        absent = [m for m, groups in (not_collected or {}).items() if spec.dimension in groups]
+        if absent:
+            keep = keep & ~f.measure.isin(absent).to_numpy()
+        if provisional:
+            bits = bits | BIT["provisional"]
         value = np.where(bits & hidden, np.nan, value)
         uses_pop = spec.indicator in ("per_1000", "rank_region", "rank_country")
         p0 = np.where(uses_pop & pop_flag, pmin, 0)
@@ -536,12 +580,26 @@ def compute_indicators(canon: Canonical) -> IndicatorResult:
     )
     monthly = compute_columns(fm, ent, monthly=True, subsets=subsets)
     yearly = compute_columns(round_averages(frames.yearly), ent, monthly=False, subsets=subsets)
-    cats = _categories(ent, monthly, yearly)
+    prov = frames.provisional.assign(
+        per_1000=_ratio(frames.provisional.total, frames.provisional["pop"]) * 1000.0
+    )
+    cats = _categories(ent, pd.concat([monthly, prov]), yearly)
     monthly, yearly = _as_categories(monthly, cats), _as_categories(yearly, cats)
+    prov = _as_categories(prov, cats)
+    nc = canon.catalogue.not_collected()
     parts = [
         to_tidy(monthly[~recent], period_type="month", monthly_full=True),
-        to_tidy(monthly[recent], period_type="month", monthly_full=False, supp=protection.monthly),
-        to_tidy(yearly, period_type="year", monthly_full=False, supp=protection.yearly),
+        to_tidy(
+            monthly[recent],
+            period_type="month",
+            monthly_full=False,
+            supp=protection.monthly,
+            not_collected=nc,
+        ),
+        to_tidy(
+            yearly, period_type="year", monthly_full=False, supp=protection.yearly, not_collected=nc
+        ),
+        to_tidy(prov, period_type="month", monthly_full=True, provisional=True),
     ]
     table = _finalise(parts, cats)
     report = {

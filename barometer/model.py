@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from barometer.canonical import Canonical
-from barometer.indicators import IndicatorResult, compute_indicators
+from barometer.indicators import IndicatorResult, compute_indicators, stable_after
 from barometer.neighbours import neighbours_and_peers
 from barometer.notes import Note
 from barometer.reconcile import STRICT_TOLERANCE, reconcile, strict_failures
+from barometer.vintages import Vintages, compare_vintages
 from barometer.releases import Release
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,8 @@ class Model:
     indicators: IndicatorResult
     neighbours: pd.DataFrame
     reconciliation: pd.DataFrame
+    vintages: Vintages
+    """Revisions against the previous vintage and the usual completeness of recent months."""
     notes: tuple[Note, ...] = field(default=())
     """Focus notes, validated against the published totals."""
     releases: tuple[Release, ...] = field(default=())
@@ -58,11 +61,21 @@ def gather(
     for measure, month in ind.last_month.items():
         log.info("last published month of %s: %s", measure, month)
     nb = neighbours_and_peers(canon.topology, canon.entities, canon.population, canon.income)
+    vintages = compare_vintages(
+        canon.beneficiaries_wide,
+        canon.meta,
+        canon.previous_totals,
+        canon.previous_meta,
+        canon.catalogue,
+        ind.last_month,
+        stable_after(canon.meta, canon.catalogue),
+    )
     return Model(
         canon=canon,
         indicators=ind,
         neighbours=nb,
         reconciliation=rec,
+        vintages=vintages,
         notes=tuple(notes),
         releases=releases,
     )

@@ -12,7 +12,7 @@ with :func:`N_` and translated where they are shown.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 
@@ -114,6 +114,33 @@ class Measure:
     """Code of the measure this one is a subset of (gpmi and spi: ris), or None."""
     headline: bool = False
     """The measure of the headlines (home page, preview images, neighbours, income scatter)."""
+    right: str = ""
+    """Code of the right it belongs to (``dis``: social integration, ``das``: social aid)."""
+    family: str = ""
+    """The claim it is reported on (measures of one claim are missing together)."""
+    legal_basis: Mapping[str, str] = field(default_factory=dict)
+    """Language → the law and article it rests on."""
+    groups: tuple[str, ...] = tuple(GROUPS)
+    """The breakdown groups collected for it (dmh: no household)."""
+    colour: str = "#0b3c8c"
+    """Its colour in charts that show several measures."""
+    stable_after: int = 0
+    """Months after which a month is stable (the extract's metadata overrides it)."""
+    components: tuple[str, ...] = ()
+    """A derived measure: the measures it is the cell-by-cell sum of (else empty)."""
+
+    @property
+    def derived(self) -> bool:
+        return bool(self.components)
+
+
+@dataclass(frozen=True)
+class Right:
+    """A right of the OCMW/CPAS law (the catalogue's ``[[right]]``): its measures are grouped by it."""
+
+    code: str
+    name: Mapping[str, str]
+    definition: Mapping[str, tuple[str, ...]]
 
 
 # --- URL words ---------------------------------------------------------------------------------

@@ -82,6 +82,9 @@ def canon(snapshot: Path) -> Canonical:
     return parse_inputs(resolve(snapshot_config()))
 
 
+CURRENT, PREVIOUS = "pod_mi_synthetic_2026-12", "pod_mi_synthetic"
+"""The snapshot's folders of the current and the previous vintage of the extract."""
+EXTRACT, META = f"{CURRENT}/extract.csv.gz", f"{CURRENT}/extract_meta.json"
 SMALL_MONTHS = ("2024-11", "2024-12", "2025-01", "2025-02")
 """The months of the small extract: contiguous (an extract is complete or refused: every month
 from first_month to last_month), around the 2025 merger wave."""
@@ -89,20 +92,23 @@ from first_month to last_month), around the 2025 merger wave."""
 
 @pytest.fixture(scope="session")
 def small_extract(tmp_path_factory: pytest.TempPathFactory, snapshot: Path) -> Path:
-    """A data directory holding only a 4-month cut of the real extract (around the 2025 mergers),
-    with its metadata's period cut to match."""
+    """A data directory holding only a 4-month cut of both vintages of the real extract (around
+    the 2025 merger wave), with their metadata's period cut to match."""
     root = tmp_path_factory.mktemp("small")
-    dest = root / "pod_mi_synthetic"
-    dest.mkdir()
-    with gzip.open(snapshot / "pod_mi_synthetic/extract.csv.gz", "rt", encoding="utf-8") as fh:
-        lines = [
-            line for i, line in enumerate(fh) if i == 0 or line.split(",", 2)[1] in SMALL_MONTHS
-        ]
-    with gzip.open(dest / "extract.csv.gz", "wt", encoding="utf-8", newline="") as fh:
-        fh.writelines(lines)
-    meta = read_meta(snapshot)
-    meta.update(first_month=SMALL_MONTHS[0], last_month=SMALL_MONTHS[-1])
-    (dest / "extract_meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    for folder in (CURRENT, PREVIOUS):
+        dest = root / folder
+        dest.mkdir()
+        with gzip.open(snapshot / folder / "extract.csv.gz", "rt", encoding="utf-8") as fh:
+            lines = [
+                line
+                for i, line in enumerate(fh)
+                if i == 0 or line.split(",", 2)[1] in SMALL_MONTHS
+            ]
+        with gzip.open(dest / "extract.csv.gz", "wt", encoding="utf-8", newline="") as fh:
+            fh.writelines(lines)
+        meta = json.loads((snapshot / folder / "extract_meta.json").read_text(encoding="utf-8"))
+        meta.update(first_month=SMALL_MONTHS[0], last_month=SMALL_MONTHS[-1])
+        (dest / "extract_meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     return root
 
 
@@ -115,7 +121,7 @@ def small_data(tmp_path: Path, small_extract: Path) -> Path:
 
 
 def read_meta(snapshot: Path) -> dict:
-    return json.loads((snapshot / "pod_mi_synthetic/extract_meta.json").read_text(encoding="utf-8"))
+    return json.loads((snapshot / META).read_text(encoding="utf-8"))
 
 
 def _shared_dir(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:

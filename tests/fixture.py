@@ -34,6 +34,12 @@ EXTRACT_DATE = "2026-11-02"
 FIRST_MONTH, LAST_MONTH = "2023-11", "2026-10"
 MEASURES = {"ris": 4, "eris": 7}
 """Measure → stable after (months)."""
+PREVIOUS_DATE = "2026-10-01"
+"""The previous vintage: a month earlier, its last months short of late claims."""
+CURRENT, PREVIOUS = "pod_mi_synthetic_2026-12", "pod_mi_synthetic"
+"""Folders of the two vintages (as data/sources.toml names them)."""
+COMPLETE = {1: 0.55, 2: 0.85, 3: 0.95, 4: 0.99, 5: 0.997, 6: 0.999}
+"""Share of the final count a month holds in the previous vintage, by lag (months)."""
 EPOCH = 1767225600
 BASE_URL = "https://example.github.io/barometer/"
 
@@ -154,6 +160,29 @@ def extract_rows() -> list[list[str]]:
     return rows
 
 
+def previous_rows(rows: list[list[str]]) -> list[list[str]]:
+    """The previous vintage: the same rows up to its last month, the months younger than the
+    stable lag short of their late claims (``COMPLETE``), split as the current ones are."""
+    last = months()[-2]
+    out = []
+    for r in rows:
+        if r[1] > last:
+            continue
+        lag = _lag(r[1], PREVIOUS_DATE)
+        if r[4] and lag < MEASURES[r[0]]:
+            total = int(int(r[4]) * COMPLETE[lag])
+            cells = [str(total)]
+            for group in GROUPS:
+                cells += [str(v) for v in _split(total, SHARES[group])]
+            r = [*r[:4], *cells]
+        out.append(r)
+    return out
+
+
+def _lag(month: str, extract_date: str) -> int:
+    return (int(extract_date[:4]) - int(month[:4])) * 12 + int(extract_date[5:7]) - int(month[5:7])
+
+
 def _csv(rows: list[list[object]], header: list[str]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -172,7 +201,7 @@ def write(root: Path, *, published_factor: float = 1.0) -> Config:
     builds from them into ``root/site``. ``published_factor`` scales the published totals (1.05:
     a reconciliation gap of 5 %)."""
     data = root / "data"
-    for sub in ("refnis", "geo", "population", "income", "published_totals", "pod_mi_synthetic"):
+    for sub in ("refnis", "geo", "population", "income", "published_totals", CURRENT, PREVIOUS):
         (data / sub).mkdir(parents=True, exist_ok=True)
     _refnis(data / "refnis")
     _boundaries(data / "geo/belgium_municipalities_565_2025_derived.geojson")
@@ -182,10 +211,14 @@ def write(root: Path, *, published_factor: float = 1.0) -> Config:
     header = ["measure", "month", "nis", "name_nl", "total"] + [
         c for cols in GROUPS.values() for c in cols
     ]
-    (data / "pod_mi_synthetic/extract.csv.gz").write_bytes(
+    (data / CURRENT / "extract.csv.gz").write_bytes(
         gzip.compress(_csv(rows, header).encode(), mtime=0)
     )
-    (data / "pod_mi_synthetic/extract_meta.json").write_text(_meta(), encoding="utf-8")
+    (data / CURRENT / "extract_meta.json").write_text(_meta(), encoding="utf-8")
+    (data / PREVIOUS / "extract.csv.gz").write_bytes(
+        gzip.compress(_csv(previous_rows(rows), header).encode(), mtime=0)
+    )
+    (data / PREVIOUS / "extract_meta.json").write_text(_meta(previous=True), encoding="utf-8")
     _published(
         data / "published_totals/ris_national_regional_provincial_totals.csv",
         rows,
@@ -370,7 +403,7 @@ def _fixed_times(xlsx: bytes) -> bytes:
     return out.getvalue()
 
 
-def _meta() -> str:
+def _meta(previous: bool = False) -> str:
     names = {
         "ris": {"nl": "Leefloon", "fr": "Revenu d'intégration", "de": "Eingliederungseinkommen", "en": "Integration income"},
         "eris": {"nl": "Financiële steun", "fr": "Aide financière", "de": "Finanzielle Hilfe", "en": "Financial aid"},
@@ -379,11 +412,12 @@ def _meta() -> str:
         {
             "synthetic": True,
             "publisher": "test fixture",
-            "extract_date": EXTRACT_DATE,
+            "extract_date": PREVIOUS_DATE if previous else EXTRACT_DATE,
             "first_month": FIRST_MONTH,
-            "last_month": LAST_MONTH,
+            "last_month": months()[-2] if previous else LAST_MONTH,
             "measures": names,
             "stable_after_months": MEASURES,
+            **({} if previous else {"previous_vintage": PREVIOUS_DATE}),
         },
         indent=2,
         ensure_ascii=False,

@@ -26,8 +26,8 @@ from barometer.sources.registry import load_registry
 from tests.conftest import SHARED
 
 LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): (?P<column>[^:]+): expected .+, found .+$")
-EXTRACT = "pod_mi_synthetic/extract.csv.gz"
-META = "pod_mi_synthetic/extract_meta.json"
+EXTRACT = "pod_mi_synthetic_2026-12/extract.csv.gz"
+META = "pod_mi_synthetic_2026-12/extract_meta.json"
 WORKBOOK = "population/statbel_Population_par_commune_1992-2024.xlsx"
 RECENT = "population/statbel_population_1jan_2022-2026_long.csv"
 GEOJSON = "geo/belgium_municipalities_565_2025_derived.geojson"
@@ -275,7 +275,7 @@ def income_not_a_number(data: Path):
 
 
 def meta_bad_json(data: Path):
-    p = data / "pod_mi_synthetic/extract_meta.json"
+    p = data / META
     p.write_text(
         p.read_text(encoding="utf-8").replace('"synthetic": true,', '"synthetic": true'),
         encoding="utf-8",
@@ -284,7 +284,7 @@ def meta_bad_json(data: Path):
 
 
 def meta_bad_stable_months(data: Path):
-    p = data / "pod_mi_synthetic/extract_meta.json"
+    p = data / META
     doc = json.loads(p.read_text(encoding="utf-8"))
     doc["stable_after_months"]["eris"] = "seven"
     p.write_text(json.dumps(doc, indent=2), encoding="utf-8")

@@ -79,7 +79,7 @@ def test_cli_builds_byte_identical_trees_and_a_failed_build_changes_nothing(
     # a bad input: the extract's header loses a column
     import gzip
 
-    ext = small_data / "pod_mi_synthetic/extract.csv.gz"
+    ext = small_data / "pod_mi_synthetic_2026-12/extract.csv.gz"
     lines = gzip.decompress(ext.read_bytes()).decode().splitlines(keepends=True)
     lines[0] = lines[0].replace(",total,", ",", 1)
     ext.write_bytes(gzip.compress("".join(lines).encode()))

@@ -77,7 +77,8 @@ def test_fetch_refuses_a_file_whose_sha256_differs(tmp_path, serve, snapshot):
     assert not (target / "refnis/TU_COM_REFNIS_2019.txt").exists()
     assert not list(target.rglob("*.part"))
     # the others were fetched
-    assert (target / "pod_mi_synthetic/extract.csv.gz").is_file()
+    assert (target / "pod_mi_synthetic_2026-12/extract.csv.gz").is_file()
+    assert (target / "pod_mi_synthetic/extract.csv.gz").is_file()  # the previous vintage
 
 
 def test_fetch_without_any_url_says_which_input_must_be_supplied(tmp_path, monkeypatch):
@@ -91,5 +92,5 @@ def test_fetch_without_any_url_says_which_input_must_be_supplied(tmp_path, monke
         env={"BAROMETER_POD_MI_URL": "http://127.0.0.1:9/x.csv.gz"},
     )
     assert result.exit_code == 2
-    assert "pod_mi_synthetic/extract_meta.json:0: url: expected a download URL" in result.output
+    assert "pod_mi_synthetic_2026-12/extract_meta.json:0: url: expected a download URL" in result.output
     assert "Traceback" not in result.output

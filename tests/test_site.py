@@ -41,7 +41,7 @@ def text(html: str) -> str:
 
 @pytest.fixture(scope="module")
 def raw(snapshot):
-    return pd.read_csv(snapshot / "pod_mi_synthetic/extract.csv.gz", dtype={"nis": str})
+    return pd.read_csv(snapshot / "pod_mi_synthetic_2026-12/extract.csv.gz", dtype={"nis": str})
 
 
 BASE_URL = "https://example.github.io/barometer/"

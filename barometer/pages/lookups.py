@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from barometer.indicators import stable_after
 from barometer.model import Model
 from barometer.notes import Figure, published_figures
 from barometer.releases import Release
@@ -54,11 +55,15 @@ class Reconciled:
     """A published figure compared with the one computed from the extract."""
 
     geo_code: str
+    what: str
+    """``ris``, ``employment`` (empl_dis + empl_das) or ``ris_share`` (per cent of the population)."""
     period: str
     kind: str
     computed: float
     published: float
     relative_difference: float
+    within_rounding: bool
+    """The computed value rounds to the printed one."""
     checked: bool
     url: str
 
@@ -176,7 +181,7 @@ def build_lookups(model: Model) -> Lookups:
         extract=Extract(
             extract_date=canon.meta.extract_date,
             synthetic=bool(canon.meta.synthetic),
-            stable_after_months=dict(canon.meta.stable_after_months),
+            stable_after_months=stable_after(canon.meta, canon.catalogue),
             official_names={m: dict(names) for m, names in canon.meta.measures.items()},
         ),
         entities=entities,
@@ -199,11 +204,13 @@ def build_lookups(model: Model) -> Lookups:
         reconciliation=tuple(
             Reconciled(
                 geo_code=str(r.geo_code),
+                what=str(r.what),
                 period=str(r.period),
                 kind=str(r.kind),
                 computed=float(r.computed),
                 published=float(r.published),
                 relative_difference=float(r.relative_difference),
+                within_rounding=bool(r.within_rounding),
                 checked=bool(r.checked),
                 url=str(r.source_url).split()[0],  # some add "(2021 version of the page)"
             )

@@ -32,6 +32,13 @@ FIRST_YEAR = 2005
 def methodology_page(b: PageBuilder) -> MethodologyPage:
     _ = b._
     lk = b.lk
+    whats = {
+        "ris": b.measure_name(next(m for m in lk.measures if m.code == "ris"))
+        if any(m.code == "ris" for m in lk.measures)
+        else "ris",
+        "employment": _("Employment through the OCMW/CPAS (both rights)"),
+        "ris_share": _("Integration income, % of the population"),
+    }
     kinds = {
         "annual_average": _("annual average"),
         "average_of_months": _("average of months"),
@@ -56,10 +63,16 @@ def methodology_page(b: PageBuilder) -> MethodologyPage:
             ReconciliationRow(
                 where=entity_name(lk.entities[r.geo_code], b.lang),
                 period=r.period,
+                what=whats[r.what],
                 kind=kinds[r.kind],
-                computed=b.count(r.computed),
-                published=b.count(r.published),
+                computed=b.t.number(r.computed, 2) + " %"
+                if r.what == "ris_share"
+                else b.count(r.computed),
+                published=b.t.number(r.published, 2) + " %"
+                if r.what == "ris_share"
+                else b.count(r.published),
                 difference=b.t.percent(r.relative_difference, 2, signed=True),
+                within_rounding=r.within_rounding,
                 checked=r.checked,
                 address=r.url,
                 url=secure(r.url),

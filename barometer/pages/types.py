@@ -248,11 +248,13 @@ class LastMonth:
 @dataclass(frozen=True, kw_only=True)
 class ReconciliationRow:
     where: str
+    what: str
     period: str
     kind: str
     computed: str
     published: str
     difference: str
+    within_rounding: bool
     checked: bool
     address: str
     url: str | None

@@ -114,10 +114,13 @@ def _real_date(value: str) -> bool:
     return True
 
 
-def read_meta(path: Path, known_measures: Collection[str]) -> ExtractMeta:
+def read_meta(
+    path: Path, known_measures: Collection[str], derived: Collection[str] = ()
+) -> ExtractMeta:
     """Read extract_meta.json and check that it cannot bend the contract.
 
-    ``known_measures``: the codes of the measure catalogue; the metadata may only name those.
+    ``known_measures``: the codes of the measure catalogue an extract reports; the metadata may
+    only name those (``derived``: the catalogue's derived codes, refused with their own reason).
     Every key is typed (booleans are JSON booleans, never the text "true"), dates are real
     calendar dates, no date lies after the extract date, ``stable_after_months`` gives every
     measure a whole number of months in :data:`STABLE_RANGE`, and unknown keys are refused.
@@ -170,7 +173,14 @@ def read_meta(path: Path, known_measures: Collection[str]) -> ExtractMeta:
         if not measures:
             bad("measures", "at least one measure", "none")
         for m, labels in measures.items():
-            if m not in known_measures:
+            if m in derived:
+                bad(
+                    f"measures.{m}",
+                    "a measure the extract reports (the barometer computes derived measures)",
+                    f"'{m}', a derived measure",
+                    at=m,
+                )
+            elif m not in known_measures:
                 bad(
                     f"measures.{m}",
                     f"a measure of the catalogue ({', '.join(known_measures)})",
@@ -267,10 +277,15 @@ def read_extract(
     subsets: dict[str, str],
     *,
     complete: bool = True,
+    derived: Collection[str] = (),
+    not_collected: dict[str, tuple[str, ...]] | None = None,
 ) -> pd.DataFrame:
     """Read and validate the extract against SCHEMA.md; return RAW_EXTRACT.
 
     ``subsets``: measure → the measure it is a subset of (the catalogue's ``subset_of``).
+    ``derived``: the catalogue's derived codes (never in an extract). ``not_collected``: measure →
+    the breakdown groups the catalogue says are not collected for it (always empty cells, like the
+    columns the metadata's ``not_collected`` names).
     ``complete``: check that no row is missing (off only while the metadata is itself broken,
     when the extract's period is unknown).
     """
@@ -278,7 +293,19 @@ def read_extract(
     df = read_table(path, required=COLUMNS, exact=True)
     col = Collector(name)
     measures = sorted(meta.measures)
-    col.where(~df.measure.isin(measures), "measure", f"one of {', '.join(measures)}", df.measure)
+    is_derived = df.measure.isin(list(derived))
+    col.where(
+        is_derived,
+        "measure",
+        "a measure the extract reports (derived measures are computed by the barometer)",
+        df.measure + " (a derived measure)",
+    )
+    col.where(
+        ~df.measure.isin(measures) & ~is_derived,
+        "measure",
+        f"one of {', '.join(measures)}",
+        df.measure,
+    )
     month_ok = df.month.str.fullmatch(_MONTH.pattern)
     col.where(~month_ok, "month", "a month YYYY-MM", df.month)
     col.where(
@@ -324,13 +351,17 @@ def read_extract(
     col.raise_if_any()
 
     empty = df[list(COUNT_COLUMNS)] == ""
-    for m, cols in meta.not_collected.items():
+    uncollected = {m: list(cols) for m, cols in meta.not_collected.items()}
+    for m, groups in (not_collected or {}).items():
+        cols = [c for g in groups for c in GROUPS[g]]
+        uncollected[m] = sorted(set(uncollected.get(m, [])) | set(cols), key=COUNT_COLUMNS.index)
+    for m, cols in uncollected.items():
         rows = df.measure == m
         for c in cols:
             col.where(
                 rows & ~empty[c],
                 c,
-                f"an empty cell ({c} is not collected for {m}, says the metadata)",
+                f"an empty cell ({c} is not collected for {m})",
                 df[c],
             )
         # a not-collected cell is as empty as the claim: it makes no row "partly empty"
@@ -361,7 +392,7 @@ def read_extract(
     for group, group_cols in GROUPS.items():
         s = counts[list(group_cols)].sum(axis=1, min_count=1)
         collected = ~df.measure.isin(
-            [m for m, nc in meta.not_collected.items() if set(group_cols) <= set(nc)]
+            [m for m, nc in uncollected.items() if set(group_cols) <= set(nc)]
         )
         bad = collected & counts.total.notna() & (s != counts.total)
         col.where(

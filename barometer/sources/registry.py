@@ -28,7 +28,7 @@ FORMATS = (
     "pod_mi_meta",
 )
 REQUIRED_FIELDS = ("id", "file", "format", "publisher", "licence", "page", "url")
-OPTIONAL_FIELDS = ("sha256", "archive_member", "url_env")
+OPTIONAL_FIELDS = ("sha256", "archive_member", "url_env", "required")
 _SHA = re.compile(r"[0-9a-f]{64}")
 
 
@@ -46,6 +46,8 @@ class Source:
     sha256: str | None = None
     archive_member: str | None = None
     url_env: str | None = None
+    required: bool = True
+    """False for an input the build can do without (the previous vintage of the extract)."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,10 @@ class Inputs:
 
     def path(self, source_id: str) -> Path:
         return self.paths[source_id]
+
+    def has(self, source_id: str) -> bool:
+        """Whether the input was found (an optional one may be absent)."""
+        return source_id in self.paths
 
     def source(self, source_id: str) -> Source:
         return next(s for s in self.sources if s.id == source_id)
@@ -97,6 +103,11 @@ def load_registry(path: Path) -> tuple[Source, ...]:
             problems.append(
                 Problem(name, line, "format", f"one of {', '.join(FORMATS)}", repr(entry["format"]))
             )
+        if not isinstance(entry.get("required", True), bool):
+            problems.append(
+                Problem(name, line, "required", "true or false", repr(entry["required"]))
+            )
+            continue
         sha = entry.get("sha256")
         if sha is not None and not (isinstance(sha, str) and _SHA.fullmatch(sha)):
             problems.append(Problem(name, line, "sha256", "64 lowercase hex digits", repr(sha)))
@@ -145,6 +156,8 @@ def resolve(cfg: Config, registry: tuple[Source, ...] | None = None) -> Inputs:
     for i, src in enumerate(sources):
         candidates = [d / src.file for d in cfg.data_dirs]
         path = next((p for p in candidates if p.is_file()), None)
+        if path is None and not src.required:
+            continue
         if path is None:
             tried = ", ".join(str(d) for d in cfg.data_dirs)
             problems.append(

@@ -36,6 +36,7 @@ ANNUAL_AVERAGE = "annual_average_of_monthly_counts"
 PUBLISHED_TOTALS = TableSchema(
     name="published_totals",
     columns={
+        "file": "str",
         "line": "int",
         "level": "str",
         "code": "str",
@@ -44,14 +45,15 @@ PUBLISHED_TOTALS = TableSchema(
         "period_type": "str",
         "measure": "str",
         "value": "float",
+        "decimals": "int",
         "unit": "str",
         "persons": "float",
         "source_url": "str",
         "publisher": "str",
         "note": "str",
     },
-    key=("line",),
-    doc="one published figure per row (line = its line in the file); persons is NA unless the unit counts persons",
+    key=("file", "line"),
+    doc="one published figure per row (file and line where it is written); persons is NA unless the unit counts persons",
 )
 
 
@@ -83,6 +85,7 @@ def read_published_totals(path: Path, entity_codes: set[str]) -> pd.DataFrame:
     factor = df.unit.map(PERSON_UNITS)
     out = pd.DataFrame(
         {
+            "file": name,
             "line": df.index.to_numpy(dtype="int64"),
             "level": df.level,
             "code": df.geo_nis,
@@ -91,6 +94,7 @@ def read_published_totals(path: Path, entity_codes: set[str]) -> pd.DataFrame:
             "period_type": df.period_type,
             "measure": df.measure,
             "value": value.astype("float64"),
+            "decimals": df.value.str.partition(".")[2].str.len().astype("int64"),
             "unit": df.unit,
             "persons": (value * factor).astype("float64"),
             "source_url": df.source_url,
