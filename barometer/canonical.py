@@ -255,7 +255,8 @@ def parse_inputs(inputs: Inputs, catalogue: Catalogue | None = None) -> Canonica
 
 def no_previous() -> pd.DataFrame:
     """An empty PREVIOUS_TOTALS (no previous vintage)."""
-    return PREVIOUS_TOTALS.conform(pd.DataFrame(columns=list(PREVIOUS_TOTALS.columns)))
+    empty = pd.DataFrame({c: pd.Series(dtype="str") for c in PREVIOUS_TOTALS.columns})
+    return PREVIOUS_TOTALS.conform(empty.assign(total=pd.Series(dtype="Int64")))
 
 
 def _previous_vintage(

@@ -85,6 +85,8 @@ def _evolution_template(width: int, height: int) -> str:
 
 
 EVOLUTION_PARSE = {"date": "date", "line": "number", "value": "number"}
+DASH = [5, 4]
+"""Dashes of a line's provisional months (px)."""
 
 
 def data_rows(spec: dict) -> list[dict]:
@@ -111,10 +113,13 @@ def evolution(
     width: int = 640,
     height: int = 220,
     points: bool = False,
+    provisional: list[tuple[str, int, float]] | None = None,
 ) -> dict:
     """Monthly per 1000: one line per entity (``line`` in drawing order), the first bold.
 
     ``rows``: (period 'YYYY-MM', line (0 = the entity, 1… = comparisons), value).
+    ``provisional``: rows of the months after the last stable one, drawn dashed from each line's
+    last stable point (column ``p`` = 1 in the data; Vega-Lite's ``strokeDash``).
     Altair builds and validates the spec once (:func:`_evolution_template`); each chart only
     fills in its data and the line scales.
     """
@@ -122,10 +127,22 @@ def evolution(
     n = max((r[1] for r in rows), default=0) + 1
     # inline CSV text: one string per chart instead of a dict per point (a build holds ~2,500
     # of these charts at once: ~70 MB instead of ~700 MB)
-    spec["data"] = {
-        "values": "date,line,value\n" + "".join(f"{p}-01,{i},{v!r}\n" for p, i, v in rows),
-        "format": {"type": "csv", "parse": EVOLUTION_PARSE},
-    }
+    if provisional:
+        last = {i: (p, v) for p, i, v in sorted(rows)}
+        joins = [(p, i, v) for i, (p, v) in last.items() if any(r[1] == i for r in provisional)]
+        text = "date,line,value,p\n" + "".join(f"{p}-01,{i},{v!r},0\n" for p, i, v in rows)
+        text += "".join(f"{p}-01,{i},{v!r},1\n" for p, i, v in sorted(joins + provisional))
+        parse = {**EVOLUTION_PARSE, "p": "number"}
+        spec["encoding"]["strokeDash"] = {
+            "field": "p",
+            "type": "nominal",
+            "legend": None,
+            "scale": {"domain": [0, 1], "range": [[1, 0], DASH]},
+        }
+    else:
+        text = "date,line,value\n" + "".join(f"{p}-01,{i},{v!r}\n" for p, i, v in rows)
+        parse = EVOLUTION_PARSE
+    spec["data"] = {"values": text, "format": {"type": "csv", "parse": parse}}
     enc = spec["encoding"]
     enc["color"]["scale"] = {"domain": list(range(n)), "range": LINE_COLOURS[:n]}
     enc["strokeWidth"]["scale"] = {"domain": list(range(n)), "range": [3] + [1.5] * (n - 1)}

@@ -137,14 +137,15 @@ FLAG_TOKENS = {
     "incomplete": "a higher level that lacks members that did not report; for yoy_change and growth_12m: this period or the base period",
     "suppressed": "hidden to protect small counts (1 to 4 persons, and the cell hidden with it)",
     "no_base": "no value: the base (previous year, total or ris) is zero or missing",
+    "provisional": "a month after the measure's last stable month: late claims will still raise it (count and per_1000 only)",
     "population_year=YYYY": "per_1000 and ranks use the population of that earlier year (the period's year is not known yet)",
     "population_years=A-B": "as population_year, for a higher level whose members use several years",
     "months=N": "an annual average over N months (the current year, or months missing)",
 }
 
-STATUS = "stable"
-"""Every published month is stable today (the stable-month rule); a later change publishes the
-newest months as ``provisional``: a row is then provisional when any of its values is."""
+STATUSES = ("stable", "provisional")
+"""A row's ``status``: ``provisional`` when any of its values is (a month after its measure's
+last stable month: its count and rate only, flagged ``provisional``), else ``stable``."""
 
 BATCH_ROWS = 40_000
 """Wide rows (of the totals) formatted at a time: about 140 areas, ≈5 MB of CSV and ≈25 MB of
@@ -226,7 +227,11 @@ def key_columns() -> tuple[Column, ...]:
             "string",
             "month, or year: a yearly row holds annual averages (never add months and years)",
         ),
-        Column("status", "string", "stable (a later version will also publish provisional months)"),
+        Column(
+            "status",
+            "string",
+            "stable, or provisional: a month after its measure's last stable month, still short of late claims",
+        ),
         Column(
             "data_status",
             "string",
@@ -492,15 +497,18 @@ def _number_text(values: np.ndarray, decimals: int) -> pa.Array:
 
 def _keys(wide: Wide, start: int, stop: int, data_status: str) -> list[pa.Array]:
     """The key columns of rows [start, stop), typed."""
-    n = stop - start
     month = wide.month[start:stop]
     return [
         pc.binary_join_element_wise(GEO_ID_PREFIX, pa.array(wide.geo[start:stop], pa.string()), ""),
         pa.array(wide.year[start:stop], type=pa.int16()),
         pa.array(month, type=pa.int8(), mask=month == 0),
         pc.if_else(pa.array(month > 0), "month", "year"),
-        pa.array([STATUS] * n, type=pa.string()),
-        pa.array([data_status] * n, type=pa.string()),
+        pc.if_else(
+            pa.array((wide.flags[start:stop] & BIT["provisional"]).any(axis=1)),
+            STATUSES[1],
+            STATUSES[0],
+        ),
+        pa.array([data_status] * (stop - start), type=pa.string()),
     ]
 
 
@@ -914,6 +922,7 @@ def datapackage(
         "Layout, columns and flags: README.txt.",
         "synthetic": synthetic,
         "extract_date": meta["extract_date"],
+        "previous_vintage": meta.get("previous_vintage"),
         "version": meta["extract_date"],
         "licenses": meta.get("licenses") or LICENSES,
         "sources": [{"title": s["publisher"], "path": s["page"]} for s in sources],
@@ -951,12 +960,18 @@ def _definitions(
 
 
 def last_months(wide: Wide) -> dict[str, str]:
-    """Per measure, the newest month with a published count (YYYY-MM)."""
+    """Per measure, the newest stable month with a published count (YYYY-MM)."""
     out = {}
+    flag_of = {
+        wide.layout.columns[pos].measure: k
+        for k, pos in enumerate(wide.flag_cols)
+        if wide.layout.columns[pos].indicator == "flag"
+    }
     for j, pos in enumerate(wide.value_cols):
         col = wide.layout.columns[pos]
         if col.indicator == "count":
-            rows = np.flatnonzero((wide.month > 0) & ~np.isnan(wide.values[:, j]))
+            stable = (wide.flags[:, flag_of[col.measure]] & BIT["provisional"]) == 0
+            rows = np.flatnonzero((wide.month > 0) & ~np.isnan(wide.values[:, j]) & stable)
             if len(rows):
                 ym = int((wide.year[rows] * 12 + wide.month[rows] - 1).max())
                 out[col.measure] = f"{ym // 12:04d}-{ym % 12 + 1:02d}"
@@ -976,9 +991,16 @@ def readme(
             if synthetic
             else []
         ),
-        f"Vintage: extract of {meta['extract_date']}. Last published month: "
+        f"Vintage: extract of {meta['extract_date']}"
+        + (
+            f" (previous vintage: {meta['previous_vintage']})"
+            if meta.get("previous_vintage")
+            else ""
+        )
+        + ". Last stable month: "
         + ", ".join(f"{m} {p}" for m, p in last.items())
-        + ".",
+        + ". The months after it are published with status provisional (count and per_1000"
+        " only): late claims will still raise them.",
         "",
         "Files",
         "  entities/<code>.csv             totals of one area: one row per period (years, then months)",

@@ -77,7 +77,11 @@ def make_products(model: Model, cfg: Config, root: Path, report: BuildReport) ->
     """Page models, charts and data files (written under ``root``); the downloads are made by a
     forked process while this one builds the page models."""
     canon = model.canon
-    meta = {"synthetic": canon.meta.synthetic, "extract_date": canon.meta.extract_date}
+    meta = {
+        "synthetic": canon.meta.synthetic,
+        "extract_date": canon.meta.extract_date,
+        "previous_vintage": canon.previous_meta.extract_date if canon.previous_meta else None,
+    }
     sources = [
         {"publisher": s.publisher, "page": s.page}
         for s in (canon.inputs.sources if canon.inputs else ())

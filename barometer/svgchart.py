@@ -241,13 +241,21 @@ def line_chart(spec: dict) -> str:
         )
     out.append("</g>")
 
-    lines: dict[int, list[tuple[int, float]]] = {}
+    lines: dict[tuple[int, int], list[tuple[int, float]]] = {}
     for day, v in zip(days, values, strict=True):
-        lines.setdefault(v["line"], []).append((day, v["value"]))
+        lines.setdefault((v["line"], v.get("p", 0)), []).append((day, v["value"]))
+    dash = " ".join(str(d * UNIT) for d in enc.get("strokeDash", {}).get("scale", {}).get("range", [[], []])[1])
     out.append(f'<g {HALF} stroke-linejoin="round" stroke-linecap="round">')
-    for i in sorted(lines, reverse=True):  # the entity (0) last, on top
-        pts = sorted(lines[i])
+    for i, p in sorted(lines, key=lambda k: (-k[0], k[1])):  # the entity (0) last, on top
+        pts = sorted(lines[(i, p)])
         colour, stroke = colours[i % len(colours)], widths[i % len(widths)]
+        if p:  # provisional months: dashed from the last stable point
+            d = path_data([[(x(a), y(b)) for a, b in pts]])
+            out.append(
+                f'<path stroke="{colour}" stroke-width="{stroke * UNIT:g}"'
+                f' stroke-dasharray="{dash}" d="{d}"/>'
+            )
+            continue
         runs = [pts] if points else _runs(pts)
         d = path_data(
             [

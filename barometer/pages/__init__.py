@@ -21,7 +21,7 @@ from barometer.pages.cards import card_models
 from barometer.pages.chartspecs import ChartSet, chart_specs
 from barometer.pages.compare import compare_files, compare_page
 from barometer.pages.entity import entity_page
-from barometer.pages.home import home_page
+from barometer.pages.home import home_page, right_anchor
 from barometer.pages.inputs import PageInputs
 from barometer.pages.lookups import build_lookups
 from barometer.pages.measure import measure_page
@@ -120,7 +120,9 @@ def navigation(b: PageBuilder) -> Nav:
         scatter=urls.page("scatter", lang),
         notes=urls.page("notes", lang),
         search=urls.page("search", lang),
-        measures=tuple(
-            NavLink(label=b.measure_name(m), url=b.measure_url(m)) for m in b.lk.measures
+        rights=tuple(
+            NavLink(label=r.name[lang], url=f"{urls.home(lang)}#{right_anchor(r.code)}")
+            for r in b.lk.rights
+            if any(m.right == r.code for m in b.lk.measures)
         ),
     )

@@ -12,11 +12,14 @@ from dataclasses import dataclass
 
 from barometer import charts, urls
 from barometer.i18n import entity_name
+from barometer.indicators import RATIO_BASE
 from barometer.pages.lookups import Lookups
 from barometer.pages.scatters import ScatterModel
 from barometer.vocabulary import COUNTRY, LANGS, LAYERS, OVERVIEW, REGIONS, ChartKey
 
 LEVEL_MAPS = ("region", "province", "arrondissement")
+RATIO = "ratio"
+"""The ``area`` of the map of a subset measure's share of the integration income (``ratio_ris``)."""
 """The levels a measure page maps side by side (each area links to its page)."""
 
 
@@ -76,6 +79,13 @@ def chart_specs(lk: Lookups, topology: dict, scatter: ScatterModel | None) -> Ch
                     },
                 )
                 breaks[key] = tuple(cuts)
+        if m.subset_of == RATIO_BASE:  # gpmi, spi: their share of the integration income
+            classes, cuts = charts.quantile_classes(
+                {c: lk.value(c, m.code, "ratio_ris")[0] for c in lk.codes("municipality")}
+            )
+            key = ChartKey("map", RATIO, m.code)
+            specs[key] = charts.choropleth(topology, classes, layer=LAYERS["municipality"])
+            breaks[key] = tuple(cuts)
     for code, e in lk.entities.items():
         if code != COUNTRY:
             specs[ChartKey("locator", code)] = charts.locator(topology, code, LAYERS[e["level"]])
@@ -95,17 +105,19 @@ def chart_specs(lk: Lookups, topology: dict, scatter: ScatterModel | None) -> Ch
 
 
 def evolution_spec(lk: Lookups, codes: tuple[str, ...], measure: str) -> dict:
-    """Monthly per 1000 of ``codes`` (the first bold); months with a gap are left out."""
-    rows = []
+    """Monthly per 1000 of ``codes`` (the first bold); months with a gap are left out; the
+    provisional months continue each line dashed."""
+    rows, provisional = [], []
     for i, c in enumerate(codes):
-        s = lk.monthly.get((c, measure))
-        if s is not None:
-            rows += [
-                (p, i, round(v, 3))
-                for p, v in zip(s.periods, s.per_1000.tolist(), strict=True)
-                if v == v and (c, measure, p) not in lk.gaps
-            ]
-    return charts.evolution(rows)
+        for series, out in ((lk.monthly, rows), (lk.provisional, provisional)):
+            s = series.get((c, measure))
+            if s is not None:
+                out += [
+                    (p, i, round(v, 3))
+                    for p, v in zip(s.periods, s.per_1000.tolist(), strict=True)
+                    if v == v and (c, measure, p) not in lk.gaps
+                ]
+    return charts.evolution(rows, provisional=provisional)
 
 
 def map_classes(lk: Lookups, measure: str, level: str) -> tuple[dict[str, int], list[float]]:

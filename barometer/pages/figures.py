@@ -4,10 +4,11 @@ breakdowns — each a page-model part in one language, from the lookups and the 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from barometer import charts
 from barometer.pages.builder import PageBuilder, nan
-from barometer.pages.chartspecs import LEVEL_MAPS
+from barometer.pages.chartspecs import LEVEL_MAPS, RATIO
 from barometer.pages.types import (
     AreaRate,
     BreakdownGroup,
@@ -28,6 +29,7 @@ from barometer.vocabulary import (
     LAYERS,
     LEVEL_LABELS,
     ChartKey,
+    Measure,
 )
 
 
@@ -36,7 +38,9 @@ def key_figures(b: PageBuilder, code: str, measure: str) -> KeyFigures:
     rate, rflag = b.value(code, measure, "per_1000")
     yoy, _yflag = b.value(code, measure, "yoy_change")
     growth, _g = b.value(code, measure, "growth_12m")
+    ratio, _r = b.value(code, measure, "ratio_ris")
     return KeyFigures(
+        share_of_ris=None if nan(ratio) else _share(b, ratio),
         month=b.t.month(b.lk.last_month[measure]),
         count=b.count(count),
         per_1000=b.rate(rate),
@@ -96,7 +100,9 @@ def line_figure(b: PageBuilder, key: ChartKey, spec: str | None = None) -> LineF
         )
     in_table = table_codes(b, codes)
     columns, rows = year_table(b, in_table, key.measure)
+    later = b.lk.provisional.get((codes[0], key.measure))
     return LineFigure(
+        provisional=provisional_note(b, key.measure, later.periods) if later else "",
         key=key.slug,
         summary=summary,
         legend=line_legend(b, codes),
@@ -105,6 +111,22 @@ def line_figure(b: PageBuilder, key: ChartKey, spec: str | None = None) -> LineF
         spec=spec,
         partial_table=in_table != codes,
     )
+
+
+def provisional_note(b: PageBuilder, measure: str, months: list[str]) -> str:
+    """What the dashed end of a line is: the provisional months and how complete the latest
+    usually is (estimated from the previous vintage; :mod:`barometer.vintages`)."""
+    if not months:
+        return ""
+    text = b._("Dashed: {first} to {last} are provisional, claims for them still arrive.").format(
+        first=b.t.month(months[0]), last=b.t.month(months[-1])
+    )
+    share = b.lk.vintages.share(measure, months[-1], b.lk.extract.extract_date[:7])
+    if share is not None:
+        text += " " + b._("The latest usually holds about {share} of its final count.").format(
+            share=b.t.percent(share, 0)
+        )
+    return text
 
 
 def table_codes(b: PageBuilder, codes: tuple[str, ...]) -> tuple[str, ...]:
@@ -138,11 +160,12 @@ def year_table(
     return tuple(b.name(c) for c in codes), rows
 
 
-def class_legend(b: PageBuilder, breaks: tuple[float, ...]) -> tuple[ClassItem, ...]:
+def class_legend(
+    b: PageBuilder, breaks: tuple[float, ...], fmt: Callable[[float], str] | None = None
+) -> tuple[ClassItem, ...]:
+    fmt = fmt or b.rate
     items = [
-        ClassItem(
-            swatch=charts.swatch(charts.CLASS_COLOURS[i]), label=f"{b.rate(lo)} – {b.rate(hi)}"
-        )
+        ClassItem(swatch=charts.swatch(charts.CLASS_COLOURS[i]), label=f"{fmt(lo)} – {fmt(hi)}")
         for i, (lo, hi) in enumerate(zip(breaks, breaks[1:], strict=False))
     ]
     return (*items, ClassItem(swatch=charts.swatch(charts.NO_DATA), label=b._("no data")))
@@ -173,6 +196,33 @@ def municipality_map(b: PageBuilder, measure: str, table_at: str | None = None) 
     )
 
 
+def ratio_map(b: PageBuilder, measure: Measure) -> MapFigure | None:
+    """A subset measure's share of the integration income in every municipality (``ratio_ris``:
+    the GPMI share decides part of the OCMW's federal reimbursement), with its table."""
+    key = ChartKey("map", RATIO, measure.code)
+    if key not in b.inputs.charts:
+        return None
+    codes = sorted(
+        (c for c in b.lk.codes("municipality") if c != HERSTAPPE),
+        key=lambda c: b.name(c).casefold(),
+    )
+    return MapFigure(
+        key=key.slug,
+        legend=class_legend(b, b.inputs.charts.breaks[key], lambda v: b.t.percent(v, 0)),
+        rows=tuple(
+            AreaRate(name=b.name(c), per_1000=_share(b, b.value(c, measure.code, "ratio_ris")[0]))
+            for c in codes
+        ),
+        summary=b._(
+            "{measure} as a share of the integration income in every municipality, {month}; five classes with equal numbers of municipalities."
+        ).format(measure=b.measure_name(measure), month=b.t.month(b.lk.last_month[measure.code])),
+    )
+
+
+def _share(b: PageBuilder, v: float) -> str:
+    return "–" if nan(v) else b.t.percent(v, 1)
+
+
 def level_maps(b: PageBuilder, measure: str) -> tuple[MapFigure, ...]:
     """Regions, provinces and arrondissements side by side; every area links to its page."""
     out = []
@@ -196,9 +246,13 @@ def level_maps(b: PageBuilder, measure: str) -> tuple[MapFigure, ...]:
 def breakdown(
     b: PageBuilder, code: str, parent: str | None, measure: str
 ) -> tuple[BreakdownGroup, ...]:
-    """Every breakdown group of the latest month, with the parent's shares beside."""
+    """Every breakdown group of the latest month collected for the measure (dmh: no household),
+    with the parent's shares beside."""
     out = []
+    collected = b.lk.measure(measure).groups
     for dim, cats in GROUP_CATEGORIES.items():
+        if dim not in collected:
+            continue
         rows = []
         for cat in cats:
             count, flag = b.value(code, measure, "count", dim, cat)

@@ -5,8 +5,13 @@ from __future__ import annotations
 from barometer import urls
 from barometer.pages.builder import PageBuilder, alternates
 from barometer.pages.figures import key_figures, line_figure, municipality_map
-from barometer.pages.types import HomePage, IndexEntry, MeasureCard, NoteEntry
+from barometer.pages.types import HomePage, IndexEntry, MeasureCard, NoteEntry, RightSection
 from barometer.vocabulary import COUNTRY, OVERVIEW, ChartKey
+
+
+def right_anchor(code: str) -> str:
+    """The id of a right's overview on the home page."""
+    return f"right-{code}"
 
 
 def home_page(b: PageBuilder, notes: tuple[NoteEntry, ...]) -> HomePage:
@@ -29,13 +34,23 @@ def home_page(b: PageBuilder, notes: tuple[NoteEntry, ...]) -> HomePage:
         headline=b.measure_name(lk.headline),
         map=municipality_map(b, headline),
         evolution=evolution,
-        measures=tuple(
-            MeasureCard(
-                label=b.measure_name(m),
-                url=b.measure_url(m),
-                figures=key_figures(b, COUNTRY, m.code),
+        rights=tuple(
+            RightSection(
+                id=right_anchor(r.code),
+                name=r.name[b.lang],
+                definition=r.definition[b.lang],
+                measures=tuple(
+                    MeasureCard(
+                        label=b.measure_name(m),
+                        url=b.measure_url(m),
+                        figures=key_figures(b, COUNTRY, m.code),
+                    )
+                    for m in lk.measures
+                    if m.right == r.code
+                ),
             )
-            for m in lk.measures
+            for r in lk.rights
+            if any(m.right == r.code for m in lk.measures)
         ),
         regions=tuple(b.link(c) for c in lk.codes("region")),
         provinces=tuple(b.link(c) for c in lk.codes("province")),

@@ -20,7 +20,8 @@ from barometer.indicators import stable_after
 from barometer.model import Model
 from barometer.notes import Figure, published_figures
 from barometer.releases import Release
-from barometer.vocabulary import COUNTRY, REGIONS, Measure
+from barometer.vintages import Vintages
+from barometer.vocabulary import COUNTRY, REGIONS, Measure, Right
 
 CHART_GAP_SHARE = 0.01
 """A higher-level month whose non-reporting members hold more than 1 % of its population is a gap
@@ -85,11 +86,18 @@ class Lookups:
 
     measures: tuple[Measure, ...]
     """The catalogue's measures that the indicator table holds, in publication order."""
+    rights: tuple[Right, ...]
+    """The rights of the catalogue (each with its measures, in ``measures``' order)."""
     headline: Measure
     extract: Extract
     entities: dict[str, dict]
     children: dict[str, list[str]]
     monthly: dict[tuple[str, str], Series]
+    """(area, measure) → its stable months."""
+    provisional: dict[tuple[str, str], Series]
+    """(area, measure) → its provisional months (after the last stable one), if any."""
+    vintages: Vintages
+    """Revisions against the previous vintage, the usual completeness of recent months."""
     yearly: dict[tuple[str, str], Series]
     latest: dict[tuple[str, str], dict[tuple[str, str, str], Cell]]
     last_month: dict[str, str]
@@ -122,6 +130,14 @@ class Lookups:
         """The latest published month's value and flag of one cell (NaN and '' if none)."""
         return self.latest.get((code, measure), {}).get((ind, dim, cat), (math.nan, ""))
 
+    def right_name(self, measure: Measure, lang: str) -> str:
+        """The name of the right a measure belongs to ('' when the catalogue has none)."""
+        return next((r.name[lang] for r in self.rights if r.code == measure.right), "")
+
+    def measure(self, code: str) -> Measure:
+        """The catalogue entry of a published measure."""
+        return next(m for m in self.measures if m.code == code)
+
     def chain(self, code: str) -> list[str]:
         """The area and its larger areas up to Belgium: [code, arrondissement, …, 01000]."""
         out = [code]
@@ -144,6 +160,10 @@ def build_lookups(model: Model) -> Lookups:
         if r["parent"]:
             children[r["parent"]].append(r["code"])
     last = model.indicators.last_month
+    flags = table.flag.cat.categories
+    provisional = table.flag.cat.codes.isin(
+        np.flatnonzero(flags.str.contains("provisional", regex=False))
+    ).to_numpy()
 
     latest_rows = table[
         (table.period_type == "month")
@@ -177,6 +197,7 @@ def build_lookups(model: Model) -> Lookups:
     measures = tuple(m for m in canon.catalogue if m.code in last)
     return Lookups(
         measures=measures,
+        rights=canon.catalogue.rights,
         headline=canon.catalogue.headline,
         extract=Extract(
             extract_date=canon.meta.extract_date,
@@ -186,7 +207,13 @@ def build_lookups(model: Model) -> Lookups:
         ),
         entities=entities,
         children=dict(children),
-        monthly=_series(table, "month"),
+        monthly=_series(table[~provisional], "month"),
+        provisional={
+            k: _after(s, last[k[1]])
+            for k, s in _series(table[provisional], "month").items()
+            if k[1] in last
+        },
+        vintages=model.vintages,
         yearly=_series(table, "year"),
         latest=dict(latest),
         last_month=dict(last),
@@ -286,6 +313,13 @@ def _breakdown_counts(table: pd.DataFrame) -> tuple[dict, dict[str, list[str]]]:
         for (g, m, cell), vals in zip(wide.index, wide.to_numpy().tolist(), strict=True):
             out[(g, m)][ptype][cell] = vals
     return dict(out), periods
+
+
+def _after(s: Series, month: str) -> Series:
+    """The part of a series after ``month`` (a provisional series: the pivot of several
+    measures gives each the others' months too, empty)."""
+    keep = [i for i, p in enumerate(s.periods) if p > month]
+    return Series([s.periods[i] for i in keep], s.count[keep], s.per_1000[keep])
 
 
 def _series(table: pd.DataFrame, period_type: str) -> dict[tuple[str, str], Series]:

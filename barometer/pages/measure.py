@@ -12,8 +12,9 @@ from barometer.pages.figures import (
     level_maps,
     line_figure,
     municipality_map,
+    ratio_map,
 )
-from barometer.pages.types import Download, MeasurePage, RankingRow
+from barometer.pages.types import Download, MeasurePage, NavLink, RankingRow, RevisionRow
 from barometer.vocabulary import COUNTRY, HERSTAPPE, OVERVIEW, ChartKey, Measure
 
 RANKING = "ranking"
@@ -41,7 +42,54 @@ def measure_page(b: PageBuilder, measure: Measure) -> MeasurePage:
         breakdown=breakdown(b, COUNTRY, None, m),
         ranking=_ranking(b, m),
         downloads=measure_downloads(b, m),
+        right=b.lk.right_name(measure, b.lang),
+        legal_basis=measure.legal_basis.get(b.lang, ""),
+        parts=tuple(
+            NavLink(label=b.measure_name(p), url=b.measure_url(p))
+            for p in b.lk.measures
+            if p.code in measure.components
+        ),
+        ratio_map=ratio_map(b, measure) if measure.subset_of else None,
+        revisions=_revisions(b, m),
+        previous_vintage=b.t.date(b.lk.vintages.previous_date)
+        if b.lk.vintages.previous_date
+        else "",
+        completeness=_completeness(b, m),
     )
+
+
+def _revisions(b: PageBuilder, m: str) -> tuple[RevisionRow, ...]:
+    """The previous vintage's last months: national count then and now, newest first."""
+    rev = b.lk.vintages.revisions
+    rows = rev[rev.measure == m].sort_values("month", ascending=False)
+    return tuple(
+        RevisionRow(
+            month=b.t.month(r.month),
+            previous=b.count(r.previous),
+            current=b.count(r.current),
+            revision="–" if nan(r.revision) else b.t.percent(r.revision, 1, signed=True),
+            provisional=r.status == "provisional",
+        )
+        for r in rows.itertuples()
+    )
+
+
+def _completeness(b: PageBuilder, m: str) -> str:
+    """"After one month a month holds about 55 % of its final count, after two 85 %, …"."""
+    c = b.lk.vintages.completeness
+    rows = c[c.measure == m].sort_values("lag")
+    if rows.empty:
+        return ""
+    parts = [f"{int(r.lag)}: {b.t.percent(r.share, 0)}" for r in rows.itertuples()]
+    basis = rows.basis.iloc[0]
+    text = b._(
+        "Share of its final count that a month usually holds, by its age in months (estimated from the last two editions): {parts}."
+    ).format(parts="; ".join(parts))
+    if basis != m:
+        text += " " + b._(
+            "Estimated from {other}, which comes from the same claim (this measure has no earlier edition)."
+        ).format(other=b.measure_name(b.lk.measure(basis)))
+    return text
 
 
 def measure_downloads(b: PageBuilder, m: str) -> tuple[Download, ...]:

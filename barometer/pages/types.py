@@ -40,7 +40,8 @@ class Nav:
     scatter: str
     notes: str
     search: str
-    measures: tuple[NavLink, ...]
+    rights: tuple[NavLink, ...]
+    """Each right's overview (a section of the home page)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,6 +58,8 @@ class KeyFigures:
     """Average monthly growth of the last 12 months; None when it cannot be computed."""
     notes: str
     """Why a figure is incomplete or missing ('' when nothing to say)."""
+    share_of_ris: str | None = None
+    """A subset measure (gpmi, spi): its persons as a share of the integration income's."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,6 +85,8 @@ class LineFigure:
     """Site path of the chart's interactive spec (tooltips), or None."""
     partial_table: bool = False
     """Whether the table holds fewer areas than the chart (a municipality and Belgium)."""
+    provisional: str = ""
+    """What the dashed end of the lines is (the provisional months), or empty."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -206,6 +211,16 @@ class MeasureCard:
     label: str
     url: str
     figures: KeyFigures
+
+
+@dataclass(frozen=True, kw_only=True)
+class RightSection:
+    """A right and its measures (the first its total, when the catalogue derives one)."""
+
+    id: str
+    name: str
+    definition: tuple[str, ...]
+    measures: tuple[MeasureCard, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -403,7 +418,8 @@ class HomePage(Page):
     """The name of the headline measure."""
     map: MapFigure
     evolution: LineFigure
-    measures: tuple[MeasureCard, ...]
+    rights: tuple[RightSection, ...]
+    """Each right's overview: its definition and its measures."""
     regions: tuple[Link, ...]
     provinces: tuple[Link, ...]
     country: Link
@@ -450,6 +466,29 @@ class MeasurePage(Page):
     breakdown: tuple[BreakdownGroup, ...]
     ranking: tuple[RankingRow, ...]
     downloads: tuple[Download, ...]
+    right: str
+    """The name of the right the measure belongs to."""
+    legal_basis: str
+    parts: tuple[NavLink, ...]
+    """A derived measure: the measures it adds up (else empty)."""
+    ratio_map: MapFigure | None
+    """A subset of the integration income: its share of it in every municipality."""
+    revisions: tuple[RevisionRow, ...]
+    """The last months' national count in the previous vintage and in this one."""
+    previous_vintage: str
+    """The previous vintage's extract date, formatted ('' without one)."""
+    completeness: str
+    """How complete the provisional months usually are ('' when not known)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevisionRow:
+    month: str
+    previous: str
+    current: str
+    revision: str
+    provisional: bool
+    """Still provisional in this vintage."""
 
 
 @dataclass(frozen=True, kw_only=True)
