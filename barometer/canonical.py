@@ -20,7 +20,7 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -215,13 +215,22 @@ def parse_inputs(inputs: Inputs, catalogue: Catalogue | None = None) -> Canonica
     raw_income = attempt(lambda: read_income(p("income"), cm))
     entity_codes = set(geo.entities.code)
     total_parts = [
-        attempt(lambda sid=s.id: read_published_totals(p(sid), entity_codes))
+        attempt(partial(read_published_totals, p(s.id), entity_codes))
         for s in inputs.sources
         if s.format == "published_totals" and inputs.has(s.id)
     ]
     totals = None if any(t is None for t in total_parts) else pd.concat(total_parts)
-    reading = {"derived": derived, "not_collected": catalogue.not_collected()}
-    raw_extract = attempt(lambda: read_extract(p("extract"), meta, cm, subsets, **reading))
+    raw_extract = attempt(
+        partial(
+            read_extract,
+            p("extract"),
+            meta,
+            cm,
+            subsets,
+            derived=derived,
+            not_collected=catalogue.not_collected(),
+        )
+    )
     previous = _previous_vintage(inputs, catalogue, meta, cm, attempt, problems)
     parts = [boundaries, raw_income, totals, raw_extract, *pop_frames.values()]
     if any(x is None for x in parts):

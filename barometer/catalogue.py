@@ -304,7 +304,9 @@ def _rights(name: str, text: str, entries: object) -> tuple[tuple[Right, ...], l
             problems.append(Problem(name, line, "right.code", "a lower-case code", repr(code)))
             continue
         for key in sorted(set(entry) - set(RIGHT_FIELDS)):
-            problems.append(Problem(name, line, f"right.{code}", "only code, name, definition", key))
+            problems.append(
+                Problem(name, line, f"right.{code}", "only code, name, definition", key)
+            )
         label, definition = entry.get("name"), entry.get("definition")
         if not (isinstance(label, dict) and set(label) == set(LANGS)) or not (
             isinstance(definition, dict)

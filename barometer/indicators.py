@@ -162,9 +162,7 @@ def _municipal_monthly(
     wide = canon.beneficiaries_wide
     cutoff = wide.measure.map(last_month)
     keep = wide.month > cutoff if provisional else wide.month <= cutoff
-    w = wide[keep].rename(
-        columns={"municipality_2025": "geo_code", "month": "period"}
-    )
+    w = wide[keep].rename(columns={"municipality_2025": "geo_code", "month": "period"})
     counts = {c: w[c].to_numpy(dtype="float64", na_value=np.nan) for c in COUNT_COLUMNS}
     out = pd.DataFrame(
         {

@@ -18,8 +18,8 @@ from barometer.indicators import IndicatorResult, compute_indicators, stable_aft
 from barometer.neighbours import neighbours_and_peers
 from barometer.notes import Note
 from barometer.reconcile import STRICT_TOLERANCE, reconcile, strict_failures
-from barometer.vintages import Vintages, compare_vintages
 from barometer.releases import Release
+from barometer.vintages import Vintages, compare_vintages
 
 log = logging.getLogger(__name__)
 

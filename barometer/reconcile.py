@@ -101,7 +101,12 @@ def reconcile(totals: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     values = {
         (str(m), str(i), str(g), str(p), str(t)): v
         for m, i, g, p, t, v in zip(
-            sel.measure, sel.indicator, sel.geo_code, sel.period, sel.period_type, sel.value,
+            sel.measure,
+            sel.indicator,
+            sel.geo_code,
+            sel.period,
+            sel.period_type,
+            sel.value,
             strict=True,
         )
     }

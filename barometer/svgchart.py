@@ -244,7 +244,9 @@ def line_chart(spec: dict) -> str:
     lines: dict[tuple[int, int], list[tuple[int, float]]] = {}
     for day, v in zip(days, values, strict=True):
         lines.setdefault((v["line"], v.get("p", 0)), []).append((day, v["value"]))
-    dash = " ".join(str(d * UNIT) for d in enc.get("strokeDash", {}).get("scale", {}).get("range", [[], []])[1])
+    dash = " ".join(
+        str(d * UNIT) for d in enc.get("strokeDash", {}).get("scale", {}).get("range", [[], []])[1]
+    )
     out.append(f'<g {HALF} stroke-linejoin="round" stroke-linecap="round">')
     for i, p in sorted(lines, key=lambda k: (-k[0], k[1])):  # the entity (0) last, on top
         pts = sorted(lines[(i, p)])

@@ -147,6 +147,8 @@ def compare_vintages(
             continue
         for lag in range(1, stable_after[m.code]):
             if lag in own[basis]:
-                out.append({"measure": m.code, "lag": lag, "share": own[basis][lag], "basis": basis})
+                out.append(
+                    {"measure": m.code, "lag": lag, "share": own[basis][lag], "basis": basis}
+                )
     completeness = COMPLETENESS.conform(pd.DataFrame(out, columns=list(COMPLETENESS.columns)))
     return Vintages(meta.extract_date, previous_meta.extract_date, revisions, completeness)

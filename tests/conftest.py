@@ -100,9 +100,7 @@ def small_extract(tmp_path_factory: pytest.TempPathFactory, snapshot: Path) -> P
         dest.mkdir()
         with gzip.open(snapshot / folder / "extract.csv.gz", "rt", encoding="utf-8") as fh:
             lines = [
-                line
-                for i, line in enumerate(fh)
-                if i == 0 or line.split(",", 2)[1] in SMALL_MONTHS
+                line for i, line in enumerate(fh) if i == 0 or line.split(",", 2)[1] in SMALL_MONTHS
             ]
         with gzip.open(dest / "extract.csv.gz", "wt", encoding="utf-8", newline="") as fh:
             fh.writelines(lines)

@@ -197,7 +197,7 @@ def month_outside_extract(data: Path):
 
 
 def month_after_extract_date(data: Path):
-    line = edit_row(data, 4, month="2026-11")
+    line = edit_row(data, 4, month="2026-12")
     return "extract.csv.gz", line, "month"
 
 
@@ -561,6 +561,44 @@ def workbook_not_a_workbook(data: Path):
     return "statbel_Population_par_commune_1992-2024.xlsx", 0, "-"
 
 
+# --- issue 14: measures are the catalogue's ------------------------------------------------------
+
+
+def dmh_household_filled(data: Path):
+    """Urgent medical aid has no household group: a filled hh_* cell is refused."""
+    i = first_row(data, "dmh")
+    total = extract_lines(data)[i + 1].split(",")[4]
+    line = edit_row(data, i, hh_single=total)
+    return "extract.csv.gz", line, "hh_single", "not collected for dmh"
+
+
+def derived_code_in_extract(data: Path):
+    """dis = ris + empl_dis is computed by the barometer: an extract row of it is refused."""
+    line = edit_row(data, first_row(data, "empl_dis"), measure="dis")
+    return "extract.csv.gz", line, "measure", "derived"
+
+
+def measure_not_in_catalogue(data: Path):
+    """A measure neither the metadata nor the catalogue knows."""
+    line = edit_row(data, first_row(data, "eris"), measure="rsv")
+    return "extract.csv.gz", line, "measure", "rsv"
+
+
+def meta_names_a_derived_measure(data: Path):
+    labels = {"nl": "DIS", "fr": "DIS", "de": "DIS", "en": "DIS"}
+    edit_meta(data, lambda d: d["measures"].update(das_fin=labels))
+    return "extract_meta.json", meta_line(data, "das_fin"), "measures.das_fin", "derived"
+
+
+def previous_vintage_is_another(data: Path):
+    """The previous vintage's extract date must be the one the current metadata names."""
+    p = data / "pod_mi_synthetic/extract_meta.json"
+    doc = json.loads(p.read_text(encoding="utf-8"))
+    doc["extract_date"] = "2026-10-01"
+    p.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    return "pod_mi_synthetic/extract_meta.json", 1, "extract_date", "2026-11-02"
+
+
 CASES: list[Callable[[Path], tuple]] = [
     truncated_gzip,
     missing_column,
@@ -621,6 +659,12 @@ CASES: list[Callable[[Path], tuple]] = [
     workbook_sum_differs,
     workbook_year_missing,
     workbook_not_a_workbook,
+    # issue 14
+    dmh_household_filled,
+    derived_code_in_extract,
+    measure_not_in_catalogue,
+    meta_names_a_derived_measure,
+    previous_vintage_is_another,
 ]
 
 

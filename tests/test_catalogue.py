@@ -68,7 +68,17 @@ def catalogue_text(*entries: str) -> str:
 
 def test_the_project_catalogue():
     cat = load_catalogue(paths.MEASURES_TOML)
-    assert cat.codes == ("dis", "ris", "empl_dis", "gpmi", "spi", "das_fin", "eris", "empl_das", "dmh")
+    assert cat.codes == (
+        "dis",
+        "ris",
+        "empl_dis",
+        "gpmi",
+        "spi",
+        "das_fin",
+        "eris",
+        "empl_das",
+        "dmh",
+    )
     assert cat.reported == ("ris", "empl_dis", "gpmi", "spi", "eris", "empl_das", "dmh")
     assert cat.derived() == {"dis": ("ris", "empl_dis"), "das_fin": ("eris", "empl_das")}
     assert cat.not_collected() == {"dmh": ("household",)}
@@ -121,7 +131,9 @@ def test_a_measure_is_data(tmp_path):
 )  # fmt: skip
 def test_a_wrong_catalogue_is_refused_line_by_line(tmp_path, text, message):
     path = tmp_path / "measures.toml"
-    path.write_text(text if text.startswith("[[measure]]\ncode = \n") else RIGHT + text, encoding="utf-8")
+    path.write_text(
+        text if text.startswith("[[measure]]\ncode = \n") else RIGHT + text, encoding="utf-8"
+    )
     with pytest.raises(DataError) as err:
         load_catalogue(path)
     lines = str(err.value).splitlines()

@@ -92,5 +92,8 @@ def test_fetch_without_any_url_says_which_input_must_be_supplied(tmp_path, monke
         env={"BAROMETER_POD_MI_URL": "http://127.0.0.1:9/x.csv.gz"},
     )
     assert result.exit_code == 2
-    assert "pod_mi_synthetic_2026-12/extract_meta.json:0: url: expected a download URL" in result.output
+    assert (
+        "pod_mi_synthetic_2026-12/extract_meta.json:0: url: expected a download URL"
+        in result.output
+    )
     assert "Traceback" not in result.output

@@ -107,7 +107,8 @@ def chart_specs(lk: Lookups, topology: dict, scatter: ScatterModel | None) -> Ch
 def evolution_spec(lk: Lookups, codes: tuple[str, ...], measure: str) -> dict:
     """Monthly per 1000 of ``codes`` (the first bold); months with a gap are left out; the
     provisional months continue each line dashed."""
-    rows, provisional = [], []
+    rows: list[tuple[str, int, float]] = []
+    provisional: list[tuple[str, int, float]] = []
     for i, c in enumerate(codes):
         for series, out in ((lk.monthly, rows), (lk.provisional, provisional)):
             s = series.get((c, measure))

@@ -75,7 +75,7 @@ def _revisions(b: PageBuilder, m: str) -> tuple[RevisionRow, ...]:
 
 
 def _completeness(b: PageBuilder, m: str) -> str:
-    """"After one month a month holds about 55 % of its final count, after two 85 %, …"."""
+    """ "After one month a month holds about 55 % of its final count, after two 85 %, …"."""
     c = b.lk.vintages.completeness
     rows = c[c.measure == m].sort_values("lag")
     if rows.empty:
