@@ -219,7 +219,9 @@ def parse_inputs(inputs: Inputs, catalogue: Catalogue | None = None) -> Canonica
         for s in inputs.sources
         if s.format == "published_totals" and inputs.has(s.id)
     ]
-    totals = None if any(t is None for t in total_parts) else pd.concat(total_parts)
+    totals = (
+        None if any(t is None for t in total_parts) else pd.concat(total_parts, ignore_index=True)
+    )
     raw_extract = attempt(
         partial(
             read_extract,

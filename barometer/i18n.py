@@ -13,7 +13,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from gettext import GNUTranslations
 from pathlib import Path
 
@@ -78,10 +78,7 @@ class Lang:
         """
         if value is None or value != value:
             return "–"
-        text = f"{float(value):,.{decimals}f}"
-        if text.startswith("-") and float(text.replace(",", "")) == 0:
-            text = text[1:]
-        return text.translate(_symbols(self.locale))
+        return _formatted(self.locale, float(value), decimals)
 
     def percent(self, value: float | None, decimals: int = 1, signed: bool = False) -> str:
         """0.123 → 12,3% (nl), 12,3 % (fr), 12,3 % (de), 12.3% (en); signed adds + or −."""
@@ -115,6 +112,15 @@ def _month(locale: str, period: str, short: bool) -> str:
 
 
 @cache
+@lru_cache(maxsize=1 << 18)
+def _formatted(locale: str, value: float, decimals: int) -> str:
+    """A number in a locale's symbols (cached: Belgium's figures recur on every page)."""
+    text = f"{value:,.{decimals}f}"
+    if text.startswith("-") and float(text.replace(",", "")) == 0:
+        text = text[1:]
+    return text.translate(_symbols(locale))
+
+
 def _symbols(locale: str) -> dict[int, str]:
     sym = Locale.parse(locale).number_symbols["latn"]
     return str.maketrans({",": sym["group"], ".": sym["decimal"]})

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from barometer import cache, static
 from barometer.canonical import Canonical, load_canonical
+from barometer.catalogue import load_catalogue
 from barometer.config import Config
 from barometer.errors import BuildError
 from barometer.forked import release_memory
@@ -96,7 +97,8 @@ def build(cfg: Config) -> BuildReport:
             staging.link(rel, made.root / rel)
         with report.stage("html"):
             render_html(made, cfg, staging)
-        for path, content in static.assets().items():
+        colours = [m.colour for m in load_catalogue(cfg.measures_toml)]
+        for path, content in static.assets(colours).items():
             staging.add(path, content)
         if is_absolute(cfg.base_url):
             staging.add("sitemap.xml", sitemap_xml(made.site, cfg.base_url))

@@ -19,7 +19,7 @@ National totals sum the municipalities that reported (as the indicator table doe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -59,14 +59,20 @@ class Vintages:
     previous_date: str | None
     revisions: pd.DataFrame
     completeness: pd.DataFrame
+    shares: dict[tuple[str, int], float] = field(default_factory=dict)
+    """COMPLETENESS as (measure, lag) → share, for lookups by the pages."""
+
+    def __post_init__(self) -> None:
+        c = self.completeness
+        shares = {
+            (str(m), int(lag)): float(v)
+            for m, lag, v in zip(c.measure, c.lag, c.share, strict=True)
+        }
+        object.__setattr__(self, "shares", shares)
 
     def share(self, measure: str, month: str, extract_month: str) -> float | None:
         """The usual share of its final count that ``month`` holds in this vintage."""
-        lag = month_index(extract_month) - month_index(month)
-        hit = self.completeness[
-            (self.completeness.measure == measure) & (self.completeness.lag == lag)
-        ]
-        return float(hit.share.iloc[0]) if len(hit) else None
+        return self.shares.get((measure, month_index(extract_month) - month_index(month)))
 
 
 def _national(wide: pd.DataFrame) -> pd.Series:

@@ -16,7 +16,8 @@ def raw(snapshot):
 def test_every_month_maps_to_at_most_565_codes_none_lost_no_herstappe(canon, raw):
     cm = canon.code_map.set_index("code").code_2025
     expected = raw.assign(code=raw.nis.map(cm)).groupby(["measure", "month"]).code.agg(frozenset)
-    got = canon.beneficiaries_wide.groupby(["measure", "month"]).municipality_2025.agg(frozenset)
+    reported = canon.beneficiaries_wide[canon.beneficiaries_wide.measure.isin(raw.measure)]
+    got = reported.groupby(["measure", "month"]).municipality_2025.agg(frozenset)
     assert expected.index.equals(got.index)
     assert (expected == got).all()
     assert got.map(len).max() <= 565
@@ -27,6 +28,7 @@ def test_every_month_maps_to_at_most_565_codes_none_lost_no_herstappe(canon, raw
 def test_national_sums_are_preserved(canon, raw):
     """Per month: harmonised sum + what sits in successors made missing == raw sum. No one lost."""
     wide = canon.beneficiaries_wide
+    wide = wide[wide.measure.isin(raw.measure)]  # the reported measures (not the derived ones)
     cm = canon.code_map.set_index("code").code_2025
     raw_sum = raw.groupby(["measure", "month"]).total.sum()
     ours = wide.groupby(["measure", "month"]).total.sum()
@@ -60,7 +62,7 @@ def test_missing_stays_missing_and_zero_stays_zero(canon, raw):
     wide = canon.beneficiaries_wide.set_index(["measure", "month", "municipality_2025"])
     empty = raw[raw.total.isna()].assign(code=lambda d: d.nis.map(cm))
     keys = list(zip(empty.measure, empty.month, empty.code, strict=True))
-    assert len(keys) == 1224
+    assert len(keys) == 1956  # SCHEMA.md: 1,956 empty rows (no claim)
     assert wide.loc[keys, COUNT_COLUMNS].isna().all().all()
     zeros = raw[(raw.total == 0) & (raw.nis == raw.nis.map(cm))]
     zkeys = list(zip(zeros.measure, zeros.month, zeros.nis, strict=True))
@@ -88,5 +90,10 @@ def test_long_table(canon):
 
 def test_meta(canon):
     assert canon.meta.synthetic is True
-    assert canon.meta.extract_date == "2026-11-02"
-    assert canon.meta.stable_after_months == {"ris": 4, "eris": 7, "gpmi": 4, "spi": 4}
+    assert canon.meta.extract_date == "2026-12-01"
+    assert canon.meta.previous_vintage == "2026-11-02"
+    assert canon.previous_meta is not None and canon.previous_meta.extract_date == "2026-11-02"
+    assert canon.meta.stable_after_months == {
+        "ris": 4, "gpmi": 4, "spi": 4, "eris": 7, "empl_dis": 4, "empl_das": 7, "dmh": 9
+    }  # fmt: skip
+    assert canon.meta.not_collected == {"dmh": ["hh_cohabiting", "hh_single", "hh_family"]}

@@ -79,7 +79,8 @@ def test_compare_data_decodes_to_the_published_indicators(built_site, page_build
             if got_n is not None:
                 assert got_n == n
             if got_r is not None:
-                assert got_r == pytest.approx(r, rel=1e-4, abs=1e-6)
+                # a rate the decoder cannot rebuild travels to 5 decimals (dmh: 0.02925 ‰)
+                assert got_r == pytest.approx(r, rel=1e-4, abs=5e-6)
             checked += 1
         y = lk.yearly.get((code, measure))
         if y is not None:
@@ -105,12 +106,14 @@ def test_compare_data_is_compact_and_covers_every_area(built_site, page_inputs):
     site = built_site[0]
     measures = [m.code for m in page_inputs.lookups.measures]
     parts = [site / compare.INDEX, *(site / compare.series_file(m) for m in measures)]
-    assert sum(len(gzip.compress(p.read_bytes(), 9)) for p in parts) < 1_500_000
+    assert sum(len(gzip.compress(p.read_bytes(), 9)) for p in parts) < 375_000 * len(measures)
     # the first view loads the index and one measure: a quarter of it or less
     first = parts[0].stat().st_size + parts[1].stat().st_size
     assert first < 0.3 * sum(p.stat().st_size for p in parts)
     doc = json.loads(parts[0].read_bytes())
-    assert doc["measures"] == measures == ["ris", "eris", "gpmi", "spi"]
+    assert doc["measures"] == measures == [
+        "dis", "ris", "empl_dis", "gpmi", "spi", "das_fin", "eris", "empl_das", "dmh"
+    ]  # fmt: skip
     assert len(doc["entities"]) == 621  # every area but Herstappe (no figures of its own)
     assert {e[1] for e in doc["entities"]} == {
         "country",

@@ -74,17 +74,28 @@ def test_columns_levels_and_schema(table):
         "municipality": 564,
     }
     assert "73028" not in set(table.geo_code.astype(str))  # Herstappe: no rows, not zeros
-    assert set(table.measure.astype(str)) == {"ris", "eris", "gpmi", "spi"}
+    assert set(table.measure.astype(str)) == {
+        "dis", "ris", "empl_dis", "gpmi", "spi", "das_fin", "eris", "empl_das", "dmh"
+    }  # fmt: skip
     key = ["geo_code", "measure", "period_type", "period", "indicator", "dimension", "category"]
     assert not table.duplicated(key).any()
 
 
-def test_only_stable_months_are_published(table, canon):
-    last = last_published_months(canon.meta)
-    assert last == {"ris": "2026-07", "gpmi": "2026-07", "spi": "2026-07", "eris": "2026-04"}
+def test_headlines_use_stable_months_and_later_ones_are_provisional(table, canon):
+    last = last_published_months(canon.meta, canon.catalogue, canon.catalogue.codes)
+    assert last == {
+        **dict.fromkeys(["dis", "ris", "empl_dis", "gpmi", "spi"], "2026-08"),
+        **dict.fromkeys(["das_fin", "eris", "empl_das"], "2026-05"),
+        "dmh": "2026-03",
+    }
     months = table[table.period_type == "month"]
-    newest = months.groupby("measure", observed=True).period.agg(lambda s: max(map(str, s)))
+    stable = months[~months.flag.astype(str).str.contains("provisional")]
+    newest = stable.groupby("measure", observed=True).period.agg(lambda s: max(map(str, s)))
     assert newest.to_dict() == last
+    later = months[months.flag.astype(str).str.contains("provisional")]
+    first = later.groupby("measure", observed=True).period.agg(lambda s: min(map(str, s)))
+    assert first.to_dict() == {m: f"{p[:5]}{int(p[5:]) + 1:02d}" for m, p in last.items()}
+    assert set(later.period.astype(str)) <= {f"2026-{m:02d}" for m in range(4, 12)}
 
 
 def test_gent_per_1000_from_the_raw_files(table, raw, raw_pop):
@@ -148,14 +159,14 @@ def test_herstappe_does_not_make_tongeren_incomplete(table, canon):
     [
         ("62063", "2025", 12),  # Liège (Wallonia): population of 1 January 2025
         ("21012", "2023", 12),  # Sint-Jans-Molenbeek (Brussels): 1 January 2023
-        ("82039", "2026", 7),  # Bastogne, merged with Bertogne on 1 January 2025: 2026
+        ("82039", "2026", 8),  # Bastogne, merged with Bertogne on 1 January 2025: 2026
     ],
 )
 def test_rates_recomputed_from_the_raw_files(table, raw, raw_pop, geo, year, months):
     """Issue 13, item 1: the rate is the annual average of the monthly counts over the population
     of 1 January of the same year, computed here from the raw extract and population files."""
     ris = raw[(raw.measure == "ris") & (raw.nis == geo) & raw.month.str.startswith(year)]
-    ris = ris[ris.month <= "2026-07"]  # the last published month of ris (stable-month rule)
+    ris = ris[ris.month <= "2026-08"]  # the last stable month of ris (stable-month rule)
     assert ris.total.notna().sum() == months
     average = ris.total.mean()
     # the annual average is published to one decimal and the rate computed from it (issue 16)
@@ -175,19 +186,20 @@ def test_every_rate_uses_the_population_of_its_own_year(table):
 
 
 def test_annual_average_says_how_many_months(table):
-    assert pick(table, "01000", "ris", "2026", "months").value == 7
-    assert "months=7" in pick(table, "01000", "ris", "2026").flag
-    assert pick(table, "01000", "eris", "2026", "months").value == 4
+    assert pick(table, "01000", "ris", "2026", "months").value == 8
+    assert "months=8" in pick(table, "01000", "ris", "2026").flag
+    assert pick(table, "01000", "eris", "2026", "months").value == 5
+    assert pick(table, "01000", "dmh", "2026", "months").value == 3
     assert pick(table, "01000", "ris", "2025", "months").value == 12
 
 
 def test_growth_and_year_on_year(table):
-    now = pick(table, "44021", "ris", "2026-07").value
-    before = pick(table, "44021", "ris", "2025-07").value
-    assert pick(table, "44021", "ris", "2026-07", "yoy_change").value == pytest.approx(
+    now = pick(table, "44021", "ris", "2026-08").value
+    before = pick(table, "44021", "ris", "2025-08").value
+    assert pick(table, "44021", "ris", "2026-08", "yoy_change").value == pytest.approx(
         now / before - 1
     )
-    assert pick(table, "44021", "ris", "2026-07", "growth_12m").value == pytest.approx(
+    assert pick(table, "44021", "ris", "2026-08", "growth_12m").value == pytest.approx(
         (now / before) ** (1 / 12) - 1
     )
     y = pick(table, "03000", "ris", "2020", "yoy_change").value
@@ -202,7 +214,7 @@ def test_shares_and_ratios(table):
     g = table[
         (table.geo_code == "44021")
         & (table.measure == "ris")
-        & (table.period == "2026-07")
+        & (table.period == "2026-08")
         & (table.indicator == "share")
     ]
     for dim, grp in g.groupby("dimension", observed=True):
@@ -262,7 +274,7 @@ def test_reconciliation_within_one_percent(canon, table):
 
 def test_indicator_report_names_missing_members(result):
     rep = result.report
-    assert rep["last_published_month"]["eris"] == "2026-04"
+    assert rep["last_published_month"]["eris"] == "2026-05"
     assert any(
         r["geo_level"] == "country" and r["max_missing_members"] >= 1 for r in rep["incomplete"]
     )

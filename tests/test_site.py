@@ -57,9 +57,9 @@ def local(site: Path, url: str) -> Path:
 def test_sitemap_lists_every_page_with_absolute_urls(site):
     xml = (site / "sitemap.xml").read_text(encoding="utf-8")
     locs = re.findall(r"<loc>([^<]+)</loc>", xml)
-    # per language: home, methodology, data, 4 measures, 622 areas, scatter, compare, search,
+    # per language: home, methodology, data, 9 measures, 622 areas, scatter, compare, search,
     # the index of notes and one note
-    assert len(locs) == 4 * (3 + 4 + 622 + 3 + 2)
+    assert len(locs) == 4 * (3 + 9 + 622 + 3 + 2)
     for loc in locs:
         assert loc.startswith(BASE_URL), loc
         assert local(site, loc).is_file(), loc
@@ -92,7 +92,7 @@ def test_every_link_resolves_under_a_sub_path(site):
 
 def test_gent_numbers_from_the_raw_files(site, raw, snapshot):
     count = int(
-        raw[(raw.measure == "ris") & (raw.month == "2026-07") & (raw.nis == "44021")].total.item()
+        raw[(raw.measure == "ris") & (raw.month == "2026-08") & (raw.nis == "44021")].total.item()
     )
     with open(
         snapshot / "population/statbel_population_1jan_2022-2026_long.csv", encoding="utf-8"
@@ -111,15 +111,15 @@ def test_gent_numbers_from_the_raw_files(site, raw, snapshot):
         body = text(page(site, path))
         assert format_decimal(count, locale=loc) in body, lang
         assert format_decimal(round(rate, 1), format="#,##0.0", locale=loc) in body, lang
-    assert "7.468" in text(page(site, "nl/gemeente/44021-gent/"))
+    assert "7.509" in text(page(site, "nl/gemeente/44021-gent/"))
 
 
 def test_belgium_headline_in_four_number_formats(site, raw):
-    total = int(raw[(raw.measure == "ris") & (raw.month == "2026-07")].total.sum())
+    total = int(raw[(raw.measure == "ris") & (raw.month == "2026-08")].total.sum())
     expected = {"nl": "nl_BE", "fr": "fr_BE", "de": "de_BE", "en": "en"}
     for lang, loc in expected.items():
         assert format_decimal(total, locale=loc) in text(page(site, f"{lang}/")), lang
-    assert format_decimal(total, locale="fr_BE") == "162\u202f075"
+    assert format_decimal(total, locale="fr_BE") == "161\u202f957"
 
 
 def test_languages_names_and_switcher(site):
@@ -192,7 +192,7 @@ def test_merger_history_and_herstappe(site):
 def test_small_counts_show_as_less_than_five(site, built_site):
     table = built_site[1].model.indicators.table
     t = table[
-        (table.period == "2026-07")
+        (table.period == "2026-08")
         & (table.measure == "ris")
         & (table.geo_level == "municipality")
         & table.flag.astype(str).str.contains("suppressed")
@@ -221,14 +221,15 @@ def test_charts_are_images_of_the_site_with_text_alternatives(site):
     for src in images:
         assert (site / "nl/gemeente/44021-gent" / src).resolve().is_file(), src
     assert html.count('role="img" aria-label="') >= 5
-    assert html.count('<details class="data-table">') == 4
+    assert html.count('<details class="data-table">') == 9  # one per measure
     # the tables under a municipality's charts hold it and Belgium (the rest on their pages)
     table = html[html.index('<details class="data-table">') :]
     table = table[: table.index("</details>")]
     assert "<th>Gent<th>België" in table.replace("\n", "") and "Vlaams Gewest" not in table
     assert "op hun eigen pagina" in table
     # the chart's one-sentence summary, as the text alternative and under the chart
-    summary = "Gent: 27,3 per 1000 inwoners in juli 2026"
+    # the first measure is DIS: (ris 7,509 + empl_dis 1,649) / 274,042 inhabitants in 2026
+    summary = "Gent: 33,4 per 1000 inwoners in augustus 2026"
     assert f'role="img" aria-label="{summary}' in html
     assert summary in text(html)
     assert "cdn" not in html.lower()
@@ -239,7 +240,7 @@ def test_downloads_and_data_package(site):
     the site's files with their sizes and hashes, and a per-area CSV opens with pandas'
     defaults (no comment line, codes with their leading zeros)."""
     pkg = json.loads((site / "downloads/datapackage.json").read_text(encoding="utf-8"))
-    assert pkg["synthetic"] is True and pkg["extract_date"] == "2026-11-02"
+    assert pkg["synthetic"] is True and pkg["extract_date"] == "2026-12-01"
     by_name = {r["name"]: r for r in pkg["resources"]}
     assert "entities/44021.csv" in by_name["area-totals"]["path"]
     assert "entities/44021-breakdowns.csv" in by_name["area-breakdowns"]["path"]
@@ -278,7 +279,10 @@ def test_every_page_links_its_downloads(site):
 
 def test_methodology_states_last_published_months_and_reconciliation(site):
     body = text(page(site, "en/methodology/"))
-    assert "July 2026" in body and "April 2026" in body
+    assert "August 2026" in body and "May 2026" in body and "March 2026" in body
+    # the 2008 press release: employment (both rights) 2006-2007, and the 2007 gap shown plainly
+    assert "Employment through the OCMW/CPAS (both rights)" in body and "25,311" in body
+    assert "0.79 %" in body and "0.76 %" in body
     assert "140,200" in body and "146,753" in body  # published annual averages, 2017 and 2019
 
 

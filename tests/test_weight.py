@@ -2,7 +2,7 @@
 
 A page type may exceed its budget by at most 10 % before this fails (issue #7):
 a municipality page with its inline SVG 60 KB, the shared CSS and JavaScript together 350 KB,
-the compare tool's data 1.5 MB (its index and the four measures' files together), the TopoJSON
+the compare tool's data 375 KB a measure (its index and the measures' files together), the TopoJSON
 400 KB.
 """
 
@@ -45,5 +45,5 @@ def test_compare_data_and_topojson_within_budget(built_site):
     site = built_site[0]
     measures = json.loads((site / compare.INDEX).read_bytes())["measures"]
     parts = [compare.INDEX, *(compare.series_file(m) for m in measures)]
-    assert sum(gz((site / p).read_bytes()) for p in parts) <= 1500 * KB * TOLERANCE
+    assert sum(gz((site / p).read_bytes()) for p in parts) <= 375 * KB * len(measures) * TOLERANCE
     assert gz((site / "data/belgium.topo.json").read_bytes()) <= 400 * KB * TOLERANCE

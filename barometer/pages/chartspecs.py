@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from barometer import charts, urls
 from barometer.i18n import entity_name
 from barometer.indicators import RATIO_BASE
@@ -44,13 +46,16 @@ def overview_codes(lk: Lookups) -> tuple[str, ...]:
 
 def chart_specs(lk: Lookups, topology: dict, scatter: ScatterModel | None) -> ChartSet:
     specs: dict[ChartKey, dict] = {}
+    gaps: dict[tuple[str, str], set[str]] = {}
+    for g, m, p in lk.gaps:
+        gaps.setdefault((g, m), set()).add(p)
     lines: dict[ChartKey, tuple[str, ...]] = {}
     breaks: dict[ChartKey, tuple[float, ...]] = {}
 
     def line_chart(key: ChartKey, codes: tuple[str, ...]) -> None:
         if (codes[0], key.measure) not in lk.monthly:
             return  # Herstappe: no figures of its own
-        specs[key] = evolution_spec(lk, codes, key.measure)
+        specs[key] = evolution_spec(lk, codes, key.measure, gaps)
         lines[key] = codes
 
     for m in lk.measures:
@@ -104,19 +109,24 @@ def chart_specs(lk: Lookups, topology: dict, scatter: ScatterModel | None) -> Ch
     return ChartSet(specs=specs, lines=lines, breaks=breaks)
 
 
-def evolution_spec(lk: Lookups, codes: tuple[str, ...], measure: str) -> dict:
-    """Monthly per 1000 of ``codes`` (the first bold); months with a gap are left out; the
-    provisional months continue each line dashed."""
+def evolution_spec(
+    lk: Lookups, codes: tuple[str, ...], measure: str, gaps: dict[tuple[str, str], set[str]]
+) -> dict:
+    """Monthly per 1000 of ``codes`` (the first bold); months with a gap (``gaps``: (area,
+    measure) → months) are left out; the provisional months continue each line dashed."""
     rows: list[tuple[str, int, float]] = []
     provisional: list[tuple[str, int, float]] = []
+    none: set[str] = set()
     for i, c in enumerate(codes):
+        left_out = gaps.get((c, measure), none)
         for series, out in ((lk.monthly, rows), (lk.provisional, provisional)):
             s = series.get((c, measure))
             if s is not None:
+                values = np.round(s.per_1000, 3).tolist()
                 out += [
-                    (p, i, round(v, 3))
-                    for p, v in zip(s.periods, s.per_1000.tolist(), strict=True)
-                    if v == v and (c, measure, p) not in lk.gaps
+                    (p, i, v)
+                    for p, v in zip(s.periods, values, strict=True)
+                    if v == v and p not in left_out
                 ]
     return charts.evolution(rows, provisional=provisional)
 

@@ -109,7 +109,10 @@ def compare_page(b: PageBuilder) -> ComparePage:
             "Compare up to 8 municipalities, arrondissements, provinces, regions or Belgium: any measure, as a number, per 1000 inhabitants or by profile, month by month or year by year."
         ),
         max=COMPARE_MAX,
-        measures=tuple(Choice(id=m.code, label=b.measure_name(m)) for m in b.lk.measures),
+        measures=tuple(
+            Choice(id=m.code, label=b.measure_name(m), groups=" ".join(m.groups))
+            for m in b.lk.measures
+        ),
         indicators=(
             Choice(id="per_1000", label=_("Per 1000 inhabitants")),
             Choice(id="count", label=_("Number of beneficiaries")),
@@ -117,6 +120,7 @@ def compare_page(b: PageBuilder) -> ComparePage:
         ),
         categories=tuple(
             ChoiceGroup(
+                id=dim,
                 dimension=_(GROUP_LABELS[dim]),
                 options=tuple(
                     Choice(id=f"{dim}.{cat}", label=_(CATEGORY_LABELS[cat])) for cat in cats

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from barometer import urls
+from barometer import charts, urls
 from barometer.pages.builder import PageBuilder, alternates
 from barometer.pages.figures import key_figures, line_figure, municipality_map
 from barometer.pages.types import HomePage, IndexEntry, MeasureCard, NoteEntry, RightSection
@@ -44,6 +44,7 @@ def home_page(b: PageBuilder, notes: tuple[NoteEntry, ...]) -> HomePage:
                         label=b.measure_name(m),
                         url=b.measure_url(m),
                         figures=key_figures(b, COUNTRY, m.code),
+                        swatch=charts.swatch(m.colour),
                     )
                     for m in lk.measures
                     if m.right == r.code

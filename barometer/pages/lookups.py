@@ -207,10 +207,10 @@ def build_lookups(model: Model) -> Lookups:
         ),
         entities=entities,
         children=dict(children),
-        monthly=_series(table[~provisional], "month"),
+        monthly=_series(table, "month", ~provisional),
         provisional={
             k: _after(s, last[k[1]])
-            for k, s in _series(table[provisional], "month").items()
+            for k, s in _series(table, "month", provisional).items()
             if k[1] in last
         },
         vintages=model.vintages,
@@ -322,13 +322,17 @@ def _after(s: Series, month: str) -> Series:
     return Series([s.periods[i] for i in keep], s.count[keep], s.per_1000[keep])
 
 
-def _series(table: pd.DataFrame, period_type: str) -> dict[tuple[str, str], Series]:
-    """(geo, measure) → count and per 1000 over the periods of one type, as arrays."""
-    sub = table[
+def _series(
+    table: pd.DataFrame, period_type: str, keep: np.ndarray | None = None
+) -> dict[tuple[str, str], Series]:
+    """(geo, measure) → count and per 1000 over the periods of one type, as arrays (``keep``:
+    a mask of the table's rows to use, e.g. the stable ones)."""
+    rows = (
         (table.period_type == period_type)
         & (table.dimension == "total")
         & table.indicator.isin(["count", "per_1000"])
-    ]
+    )
+    sub = table[rows if keep is None else rows & keep]
     wide = (
         sub.assign(
             geo_code=sub.geo_code.astype(str),

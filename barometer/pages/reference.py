@@ -17,13 +17,15 @@ from barometer.pages.types import (
     DownloadFile,
     Edition,
     LastMonth,
+    MeasureDefinition,
     MeasureFiles,
     MethodologyPage,
     ReconciliationRow,
+    RightDefinitions,
     SearchPage,
     SourceRow,
 )
-from barometer.vocabulary import HERSTAPPE, LEVELS
+from barometer.vocabulary import GROUP_LABELS, GROUPS, HERSTAPPE, LEVELS
 
 FIRST_YEAR = 2005
 """The first year of the extract: population years missing since then are listed."""
@@ -49,6 +51,36 @@ def methodology_page(b: PageBuilder) -> MethodologyPage:
         alternates=page_alternates("methodology"),
         title=_("Methodology"),
         description=_("Sources, definitions and methods of the barometer of social integration."),
+        rights=tuple(
+            RightDefinitions(
+                name=r.name[b.lang],
+                measures=tuple(
+                    MeasureDefinition(
+                        name=b.measure_name(m),
+                        definition=m.definition[b.lang][0],
+                        legal_basis=m.legal_basis.get(b.lang, ""),
+                    )
+                    for m in lk.measures
+                    if m.right == r.code
+                ),
+            )
+            for r in lk.rights
+            if any(m.right == r.code for m in lk.measures)
+        ),
+        not_collected=tuple(
+            _(
+                "{measure}: no breakdown by {groups}, which is not recorded for this measure. It appears nowhere on this site or in its downloads; that is not a missing figure, and the other breakdowns are published as for every measure."
+            ).format(
+                measure=b.measure_name(m),
+                groups=", ".join(
+                    _(GROUP_LABELS[g]) if b.lang == "de" else _(GROUP_LABELS[g]).lower()
+                    for g in GROUPS
+                    if g not in m.groups
+                ),
+            )
+            for m in lk.measures
+            if set(GROUPS) - set(m.groups)
+        ),
         last_months=tuple(
             LastMonth(
                 label=b.measure_name(m),

@@ -211,6 +211,8 @@ class MeasureCard:
     label: str
     url: str
     figures: KeyFigures
+    swatch: str
+    """The class that paints the measure's colour (the catalogue's ``colour``)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -348,10 +350,14 @@ class ScatterRow:
 class Choice:
     id: str
     label: str
+    groups: str = ""
+    """A measure: its breakdown groups, space-separated (the compare tool offers only those)."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class ChoiceGroup:
+    id: str
+    """The breakdown group's key (``household``, …)."""
     dimension: str
     options: tuple[Choice, ...]
 
@@ -492,8 +498,24 @@ class RevisionRow:
 
 
 @dataclass(frozen=True, kw_only=True)
+class MeasureDefinition:
+    name: str
+    definition: str
+    legal_basis: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RightDefinitions:
+    name: str
+    measures: tuple[MeasureDefinition, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class MethodologyPage(Page):
     template = "methodology.html"
+    rights: tuple[RightDefinitions, ...]
+    not_collected: tuple[str, ...]
+    """Why a measure has no breakdown by a group (one sentence per measure)."""
     last_months: tuple[LastMonth, ...]
     extract_date: str
     synthetic: bool

@@ -324,19 +324,27 @@ var Barometer = (function () {
     var q = new URLSearchParams(search);
     var radios = function (name) { return Array.prototype.map.call(form.querySelectorAll("input[name='" + name + "']"), function (i) { return i.value; }); };
     var pick = function (name, allowed, dflt) { var v = q.get(name); return allowed.indexOf(v) >= 0 ? v : dflt; };
-    var cats = Array.prototype.map.call(form.querySelectorAll("#category option"), function (o) { return o.value; });
     // at most MAX known codes, each once; a huge list is cut before it is looked at
     var seen = Object.create(null), codes = [];
     (q.get("e") || "").split(",", 64 * MAX).forEach(function (c) {
       if (codes.length < MAX && byCode[c] && !seen[c]) { seen[c] = true; codes.push(c); }
     });
+    var m = pick("m", radios("m"), radios("m")[0]);
+    var allowed = collected(m);
     return {
       e: codes,
-      m: pick("m", radios("m"), radios("m")[0]),
+      m: m,
       i: pick("i", radios("i"), "per_1000"),
-      c: pick("c", cats, cats[0]),
+      c: pick("c", allowed, allowed[0]),
       p: pick("p", radios("p"), "month")
     };
+  }
+  // the profile categories of the groups a measure collects (urgent medical aid: no household)
+  function collected(m) {
+    var radio = Array.prototype.filter.call(form.querySelectorAll("input[name='m']"), function (r) { return r.value === m; })[0];
+    var groups = ((radio && radio.getAttribute("data-groups")) || "").split(" ");
+    return Array.prototype.map.call(form.querySelectorAll("#category option"), function (o) { return o.value; })
+      .filter(function (c) { return groups.indexOf(c.split(".")[0]) >= 0; });
   }
   function query(s) {
     var q = "e=" + s.e.join(",") + "&m=" + s.m + "&i=" + s.i + "&p=" + s.p;
@@ -350,6 +358,11 @@ var Barometer = (function () {
       form.querySelectorAll("input[name='" + k + "']").forEach(function (r) { r.checked = r.value === state[k]; });
     });
     var cat = document.getElementById("category");
+    var allowed = collected(state.m);
+    Array.prototype.forEach.call(cat.querySelectorAll("optgroup"), function (g) {
+      var off = allowed.every(function (c) { return c.split(".")[0] !== g.getAttribute("data-group"); });
+      g.disabled = off; g.hidden = off;
+    });
     cat.value = state.c;
     cat.disabled = state.i !== "share";
     var ul = form.querySelector(".chosen");
@@ -523,6 +536,8 @@ var Barometer = (function () {
     if (!state || t.id === "add-area") { return; }
     if (t.name === "m" || t.name === "i" || t.name === "p") { state[t.name] = t.value; }
     if (t.id === "category") { state.c = t.value; }
+    var allowed = collected(state.m);
+    if (allowed.indexOf(state.c) < 0) { state.c = allowed[0]; }
     show();
   });
   form.addEventListener("click", function (ev) {
