@@ -215,7 +215,7 @@ def parse_inputs(inputs: Inputs, catalogue: Catalogue | None = None) -> Canonica
     raw_income = attempt(lambda: read_income(p("income"), cm))
     entity_codes = set(geo.entities.code)
     total_parts = [
-        attempt(partial(read_published_totals, p(s.id), entity_codes))
+        attempt(partial(_published_totals, p(s.id), s.file, entity_codes))
         for s in inputs.sources
         if s.format == "published_totals" and inputs.has(s.id)
     ]
@@ -262,6 +262,12 @@ def parse_inputs(inputs: Inputs, catalogue: Catalogue | None = None) -> Canonica
         warnings=tuple(warnings),
         inputs=inputs,
     )
+
+
+def _published_totals(path: Path, file: str, entity_codes: set[str]) -> pd.DataFrame:
+    """A file of published totals, its rows naming the file as sources.toml does (the same on
+    every machine: the reconciliation is published)."""
+    return read_published_totals(path, entity_codes).assign(file=file)
 
 
 def no_previous() -> pd.DataFrame:

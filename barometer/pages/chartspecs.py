@@ -46,9 +46,7 @@ def overview_codes(lk: Lookups) -> tuple[str, ...]:
 
 def chart_specs(lk: Lookups, topology: dict, scatter: ScatterModel | None) -> ChartSet:
     specs: dict[ChartKey, dict] = {}
-    gaps: dict[tuple[str, str], set[str]] = {}
-    for g, m, p in lk.gaps:
-        gaps.setdefault((g, m), set()).add(p)
+    gaps = gap_months(lk)
     lines: dict[ChartKey, tuple[str, ...]] = {}
     breaks: dict[ChartKey, tuple[float, ...]] = {}
 
@@ -109,11 +107,25 @@ def chart_specs(lk: Lookups, topology: dict, scatter: ScatterModel | None) -> Ch
     return ChartSet(specs=specs, lines=lines, breaks=breaks)
 
 
+def gap_months(lk: Lookups) -> dict[tuple[str, str], set[str]]:
+    """(area, measure) → the months a chart leaves out (a large share of members missing)."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for area, measure, month in lk.gaps:
+        out.setdefault((area, measure), set()).add(month)
+    return out
+
+
 def evolution_spec(
-    lk: Lookups, codes: tuple[str, ...], measure: str, gaps: dict[tuple[str, str], set[str]]
+    lk: Lookups,
+    codes: tuple[str, ...],
+    measure: str,
+    gaps: dict[tuple[str, str], set[str]] | None = None,
 ) -> dict:
     """Monthly per 1000 of ``codes`` (the first bold); months with a gap (``gaps``: (area,
-    measure) → months) are left out; the provisional months continue each line dashed."""
+    measure) → months, from ``lk.gaps`` when not given) are left out; the provisional months
+    continue each line dashed."""
+    if gaps is None:
+        gaps = gap_months(lk)
     rows: list[tuple[str, int, float]] = []
     provisional: list[tuple[str, int, float]] = []
     none: set[str] = set()
