@@ -118,6 +118,29 @@ def small_data(tmp_path: Path, small_extract: Path) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def result(canon):
+    """The indicator stage on the real snapshot (computed once per worker)."""
+    from barometer.indicators import compute_indicators
+
+    return compute_indicators(canon)
+
+
+@pytest.fixture(scope="session")
+def table(result):
+    """The indicator table of the real snapshot."""
+    return result.table
+
+
+@pytest.fixture(scope="session")
+def raw(snapshot):
+    """The current vintage of the extract as read by pandas, independently of the project's
+    readers (the tests recompute figures from it)."""
+    import pandas as pd
+
+    return pd.read_csv(snapshot / EXTRACT, dtype={"nis": str})
+
+
 def read_meta(snapshot: Path) -> dict:
     return json.loads((snapshot / META).read_text(encoding="utf-8"))
 

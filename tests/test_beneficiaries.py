@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from barometer.vocabulary import COUNT_COLUMNS
-
-
-@pytest.fixture(scope="module")
-def raw(snapshot):
-    return pd.read_csv(snapshot / "pod_mi_synthetic_2026-12/extract.csv.gz", dtype={"nis": str})
 
 
 def test_every_month_maps_to_at_most_565_codes_none_lost_no_herstappe(canon, raw):

@@ -5,25 +5,9 @@ from __future__ import annotations
 import csv
 
 import numpy as np
-import pandas as pd
 import pytest
 
-from barometer.indicators import INDICATORS, compute_indicators, last_published_months
-
-
-@pytest.fixture(scope="module")
-def result(canon):
-    return compute_indicators(canon)
-
-
-@pytest.fixture(scope="module")
-def table(result):
-    return result.table
-
-
-@pytest.fixture(scope="module")
-def raw(snapshot):
-    return pd.read_csv(snapshot / "pod_mi_synthetic_2026-12/extract.csv.gz", dtype={"nis": str})
+from barometer.indicators import INDICATORS, last_published_months
 
 
 @pytest.fixture(scope="module")

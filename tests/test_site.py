@@ -39,11 +39,6 @@ def text(html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", " ", html))
 
 
-@pytest.fixture(scope="module")
-def raw(snapshot):
-    return pd.read_csv(snapshot / "pod_mi_synthetic_2026-12/extract.csv.gz", dtype={"nis": str})
-
-
 BASE_URL = "https://example.github.io/barometer/"
 
 

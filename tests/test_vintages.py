@@ -10,25 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from barometer.indicators import compute_indicators, stable_after
+from barometer.indicators import stable_after
 from barometer.reconcile import reconcile
 from barometer.vintages import compare_vintages
-from tests.conftest import CURRENT, PREVIOUS
-
-
-@pytest.fixture(scope="module")
-def result(canon):
-    return compute_indicators(canon)
-
-
-@pytest.fixture(scope="module")
-def table(result):
-    return result.table
-
-
-@pytest.fixture(scope="module")
-def raw(snapshot):
-    return pd.read_csv(snapshot / CURRENT / "extract.csv.gz", dtype={"nis": str})
+from tests.conftest import PREVIOUS
 
 
 @pytest.fixture(scope="module")
