@@ -141,6 +141,21 @@ def raw(snapshot):
     return pd.read_csv(snapshot / EXTRACT, dtype={"nis": str})
 
 
+def pick(table, geo, measure, period, indicator="count", dimension="total", category="total"):
+    """The one row of the indicator table with this key (asserted to exist once)."""
+    t = table
+    row = t[
+        (t.geo_code == geo)
+        & (t.measure == measure)
+        & (t.period == period)
+        & (t.indicator == indicator)
+        & (t.dimension == dimension)
+        & (t.category == category)
+    ]
+    assert len(row) == 1, (geo, measure, period, indicator, dimension, category, len(row))
+    return row.iloc[0]
+
+
 def read_meta(snapshot: Path) -> dict:
     return json.loads((snapshot / META).read_text(encoding="utf-8"))
 

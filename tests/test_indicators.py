@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from barometer.indicators import INDICATORS, last_published_months
+from tests.conftest import pick
 
 
 @pytest.fixture(scope="module")
@@ -31,20 +32,6 @@ def raw_pop(snapshot):
         for r in csv.DictReader(fh):
             out.setdefault((int(r["year"]), r["nis_code"]), int(r["total"]))
     return out
-
-
-def pick(table, geo, measure, period, indicator="count", dimension="total", category="total"):
-    t = table
-    row = t[
-        (t.geo_code == geo)
-        & (t.measure == measure)
-        & (t.period == period)
-        & (t.indicator == indicator)
-        & (t.dimension == dimension)
-        & (t.category == category)
-    ]
-    assert len(row) == 1, (geo, measure, period, indicator, dimension, category, len(row))
-    return row.iloc[0]
 
 
 def test_columns_levels_and_schema(table):

@@ -13,7 +13,7 @@ import pytest
 from barometer.indicators import stable_after
 from barometer.reconcile import reconcile
 from barometer.vintages import compare_vintages
-from tests.conftest import PREVIOUS
+from tests.conftest import PREVIOUS, pick
 
 
 @pytest.fixture(scope="module")
@@ -31,20 +31,6 @@ def predecessors(snapshot) -> dict[str, set[str]]:
     return out
 
 
-def value(table, geo, measure, period, indicator="count", dimension="total", category="total"):
-    t = table
-    row = t[
-        (t.geo_code == geo)
-        & (t.measure == measure)
-        & (t.period == period)
-        & (t.indicator == indicator)
-        & (t.dimension == dimension)
-        & (t.category == category)
-    ]
-    assert len(row) == 1, (geo, measure, period, indicator, len(row))
-    return row.iloc[0]
-
-
 @pytest.mark.parametrize(
     ("geo", "month"),
     [
@@ -59,27 +45,27 @@ def test_dis_is_the_sum_of_its_components(table, raw, predecessors, geo, month):
     codes = predecessors.get(geo, {geo}) if month < "2025-01" else {geo}
     rows = raw[raw.measure.isin(["ris", "empl_dis"]) & (raw.month == month) & raw.nis.isin(codes)]
     assert len(rows) == 2 * len(codes) and rows.total.notna().all()
-    assert value(table, geo, "dis", month).value == rows.total.sum()
+    assert pick(table, geo, "dis", month).value == rows.total.sum()
     das = raw[raw.measure.isin(["eris", "empl_das"]) & (raw.month == month) & raw.nis.isin(codes)]
-    assert value(table, geo, "das_fin", month).value == das.total.sum()
+    assert pick(table, geo, "das_fin", month).value == das.total.sum()
 
 
 def test_a_derived_measure_is_missing_when_a_component_is(table, raw):
     """Never a partial sum: where the RI claim is missing, DIS is missing too."""
     empty = raw[(raw.measure == "ris") & raw.total.isna() & (raw.month >= "2025-01")]
     r = empty.iloc[0]
-    row = value(table, r.nis, "dis", r.month)
+    row = pick(table, r.nis, "dis", r.month)
     assert np.isnan(row.value) and "missing" in row.flag
 
 
 def test_provisional_months_are_marked_and_headlines_stay_stable(table, result):
     assert result.last_month["dis"] == "2026-08" and result.last_month["das_fin"] == "2026-05"
     assert result.last_month["dmh"] == "2026-03"
-    row = value(table, "01000", "ris", "2026-11")
+    row = pick(table, "01000", "ris", "2026-11")
     assert "provisional" in row.flag
     nov = table[(table.measure == "ris") & (table.period == "2026-11")]
     assert set(nov.indicator.astype(str)) == {"count", "per_1000"}  # no change, no breakdown
-    assert "provisional" not in value(table, "01000", "ris", "2026-08").flag
+    assert "provisional" not in pick(table, "01000", "ris", "2026-08").flag
 
 
 def test_the_revision_of_a_provisional_month(canon, result, raw, raw_previous):
@@ -119,7 +105,7 @@ def test_a_late_claim_is_filled(table, raw, raw_previous):
     filled = now[now.total.notna()]
     assert len(filled) == 6  # SCHEMA.md: 6 of 17
     r = filled.iloc[0]
-    assert value(table, r.nis, "ris", r.month).value == r.total
+    assert pick(table, r.nis, "ris", r.month).value == r.total
 
 
 def test_urgent_medical_aid_has_no_household_output(table):

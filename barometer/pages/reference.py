@@ -35,9 +35,7 @@ def methodology_page(b: PageBuilder) -> MethodologyPage:
     _ = b._
     lk = b.lk
     whats = {
-        "ris": b.measure_name(next(m for m in lk.measures if m.code == "ris"))
-        if any(m.code == "ris" for m in lk.measures)
-        else "ris",
+        "ris": next((b.measure_name(m) for m in lk.measures if m.code == "ris"), "ris"),
         "employment": _("Employment through the OCMW/CPAS (both rights)"),
         "ris_share": _("Integration income, % of the population"),
     }
