@@ -14,11 +14,13 @@ The rule (docs/indicators.md, "Small-count protection"; the methodology page sta
   published table carries — the categories of a group add up to the total; municipalities add up
   to their arrondissement, arrondissements to their province (Brussels-Capital: to the region),
   provinces to their region, regions to Belgium; the months of a year add up to its annual
-  average times its number of months — that holds a hidden cell must hold at least two hidden
-  cells with a positive count, so that no hidden cell is the difference of published ones. Where a
+  average times its number of months; a derived measure's cell is the sum of its components'
+  (DIS = integration income + employment, cell by cell) — that holds a hidden cell must hold at
+  least two hidden cells with a positive count, so that no hidden cell is the difference of
+  published ones. Where a
   relation has no such cell left to hide, a zero is hidden (it is then protected by its own
-  relations). Months whose breakdowns are not published are unknowns of their year's relation;
-  only their sum over the year matters (:func:`_unpublished`);
+  relations). Months whose breakdowns are not published are unknowns of their year's relation
+  (and of the other relations of their month: :func:`_unpublished`);
 - **audit**: the protected table is attacked as a reader would (interval propagation over every
   relation, in chains, with the public bounds and the true published values); a hidden cell that
   the attack pins down, or an unpublished month it pins to a value from 1 to 4, gets more
@@ -34,7 +36,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -62,7 +64,7 @@ MAX_ROUNDS = 100
 """Audit rounds before giving up (an error: the build must not publish an unprotected table)."""
 
 Y, M, U = 0, 1, 2
-"""Row kinds: a published annual average, a published month, the unpublished months of a year."""
+"""Row kinds: a published annual average, a published month, an unpublished month."""
 GROUP_OF = np.array([gi for gi, cols in enumerate(GROUPS.values()) for _ in cols])
 NCOL = len(CELL_COLUMNS)
 
@@ -86,6 +88,7 @@ def protect(
     unpublished: pd.DataFrame,
     parents: Mapping[str, str],
     headline: Mapping[str, str],
+    derived: Mapping[str, Sequence[str]] | None = None,
 ) -> Protection:
     """Primary and complementary suppression of every published breakdown cell at once.
 
@@ -96,9 +99,11 @@ def protect(
         unpublished: the other stable months (their breakdowns are not published).
         parents: code → parent code in the hierarchy ('' for Belgium).
         headline: measure → its latest published month.
+        derived: derived measure → the measures it sums (dis → ris, empl_dis): a reader can
+            subtract one published measure from another, so these sums are relations too.
     """
     start = time.perf_counter()
-    cells = _Cells.build(yearly, monthly, unpublished, parents, headline)
+    cells = _Cells.build(yearly, monthly, unpublished, parents, headline, derived or {})
     hidden = cells.valid & primary(cells.v) & (cells.kind_c != U)
     n_primary = int(hidden.sum())
     rounds = 0
@@ -156,9 +161,8 @@ def protect(
 class _Cells:
     """Every breakdown cell (published or not) as flat arrays, and the relations between them.
 
-    Rows: the yearly frame (kind Y), the published months (kind M), then one row per (area,
-    measure, year) summing the unpublished months of a year that also has published months
-    (kind U). Cell id = row × NCOL + column. Relations are stored as coordinate lists: relation
+    Rows: the yearly frame (kind Y), the published months (kind M), then the unpublished months
+    of the years that also have published months (kind U). Cell id = row × NCOL + column. Relations are stored as coordinate lists: relation
     id, cell id, coefficient; relation r reads Σ coef × cell = rhs[r].
     """
 
@@ -172,7 +176,8 @@ class _Cells:
     grid: np.ndarray
     sensitive_u: np.ndarray
     comp: np.ndarray
-    """Per cell: its component (measure × group × year); no relation crosses two."""
+    """Per cell: its component (measure × group × year, a derived measure and its components
+    being one measure here); no relation crosses two."""
     rel: np.ndarray
     var: np.ndarray
     coef: np.ndarray
@@ -192,6 +197,7 @@ class _Cells:
         unpublished: pd.DataFrame,
         parents: Mapping[str, str],
         headline: Mapping[str, str],
+        derived: Mapping[str, Sequence[str]],
     ) -> _Cells:
         ucols = list(CELL_COLUMNS)
         u = _unpublished(monthly, unpublished)
@@ -246,20 +252,16 @@ class _Cells:
         row_grid[lattice] = 1.0 / months[lattice]
         grid = np.repeat(row_grid, NCOL)
 
-        # an unpublished month is revealed if the sum of a year's unpublished months is pinned
-        # at all its people (each month then equals its total) or stands for a single month
-        ut = np.concatenate([np.full(len(yearly) + len(monthly), np.nan), u.total.to_numpy()])
-        un = np.concatenate([np.zeros(len(yearly) + len(monthly)), u.n_pos.to_numpy()])
-        umin = np.concatenate([np.full(len(yearly) + len(monthly), np.inf), u.min_pos.to_numpy()])
-        ut, un, umin = (np.repeat(a, NCOL) for a in (ut, un, umin))
-        sensitive_u = (
-            (kind_c == U)
-            & valid
-            & (v > 0)
-            & (((v == ut) & (umin < THRESHOLD)) | ((un == 1) & (v < THRESHOLD)))
-        )
+        # an unpublished month is revealed if an attack pins one of its cells at 1 to 4
+        sensitive_u = (kind_c == U) & valid & (v > 0) & (v < THRESHOLD)
 
-        row_comp = pd.factorize(pd.MultiIndex.from_frame(rows[["measure", "year"]]))[0]
+        # a derived measure and its components are one component: relations join them
+        family = {m: m for m in rows.measure.unique()}
+        for code, comps in derived.items():
+            for c in comps:
+                old, new = family.get(c, c), family.get(code, code)
+                family = {m: (new if f == old else f) for m, f in family.items()}
+        row_comp = pd.factorize(pd.MultiIndex.from_arrays([rows.measure.map(family), rows.year]))[0]
         comp = np.repeat(row_comp, NCOL) * len(GROUPS) + np.tile(GROUP_OF, n_rows)
         index = pd.MultiIndex.from_frame(rows[["kind", "geo", "measure", "period"]])
         rel_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -331,6 +333,46 @@ class _Cells:
         yr = yrow[member]
         years = np.unique(yr)
         sum_relation(member, yr, years, months[years])
+        # derived: Σ components − derived = 0, cell by cell, where all are there and stand for
+        # the same months and members (a derived month is missing where a component is, so a
+        # higher level or a year sums fewer of them unless as many are missing: a municipality's
+        # month always; an annual average over as many months; a higher level with as many
+        # members missing)
+        span = np.concatenate(
+            [
+                np.where(complete_year[: len(yearly)], months[: len(yearly)], np.nan),
+                np.ones(len(monthly)),
+                np.ones(len(u)),
+            ]
+        ) + 1e3 * np.concatenate(
+            [f.n_missing.to_numpy(dtype="float64") for f in (yearly, monthly, u)]
+        )
+        measure_of, geo_of, period_of = (rows[c].to_numpy() for c in ("measure", "geo", "period"))
+        yearly_row = kind == Y  # a month is published for one measure, not for another
+        by_period = pd.MultiIndex.from_arrays([yearly_row, geo_of, measure_of, period_of])
+        for code, comps in derived.items():
+            d = np.flatnonzero(measure_of == code)
+            found = [
+                by_period.get_indexer(
+                    pd.MultiIndex.from_arrays(
+                        [yearly_row[d], geo_of[d], np.full(len(d), c, dtype=object), period_of[d]]
+                    )
+                )
+                for c in comps
+            ]
+            ok = ~np.isnan(span[d])
+            for f in found:
+                ok &= (f >= 0) & (span[np.maximum(f, 0)] == span[d])
+            d_cells = cells(d[ok])
+            c_cells = [cells(f[ok]) for f in found]
+            both = valid[d_cells] & np.logical_and.reduce([valid[c] for c in c_cells])
+            d_cells, c_cells = d_cells[both], [c[both] for c in c_cells]
+            add(
+                np.tile(d_cells, len(comps) + 1),
+                np.concatenate([d_cells, *c_cells]),
+                np.concatenate([-np.ones(len(d_cells)), np.ones(len(d_cells) * len(comps))]),
+                lambda g: np.zeros(len(g)),
+            )
         rel = np.concatenate([r for r, _, _ in rel_parts])
         var = np.concatenate([c for _, c, _ in rel_parts])
         coef = np.concatenate([k for _, _, k in rel_parts])
@@ -584,33 +626,32 @@ def _strs(*parts: pd.Series) -> np.ndarray:
 
 
 def _unpublished(monthly: pd.DataFrame, unpublished: pd.DataFrame) -> pd.DataFrame:
-    """Per (area, measure, year) with published months: the sum of its unpublished months.
+    """The unpublished months of every (measure, year) that has published months.
 
-    Only that sum matters to a reader: per municipality, the unpublished months form a table of
-    months × categories whose margins are the published monthly totals and these sums, and such a
-    table always has a non-negative integer filling, so the months add nothing else. Years
-    without any published month are left out for the same reason (their annual averages and
-    group totals say all there is). Columns: geo_code, geo_level, measure, period (the year),
-    total, the breakdown columns, n_pos (months with a positive total), min_pos (the smallest).
+    Their breakdowns are unknowns of their year's relation; years without any published month
+    are left out (a municipality's months × categories table of such a year, with the published
+    monthly totals and annual averages as margins, always has a non-negative integer filling, so
+    they add nothing a reader could use). Months are kept one by one, not summed per year: a
+    derived measure ties the months of its components month by month. Columns: geo_code,
+    geo_level, measure, period (the month), total, the breakdown columns, n_missing.
     """
     pub = monthly[["measure", "period"]].astype(str)
     pub_years = pd.MultiIndex.from_arrays([pub.measure, pub.period.str[:4]]).unique()
-    o = pd.DataFrame(
+    measure = unpublished.measure.astype(str).to_numpy()
+    period = unpublished.period.astype(str).to_numpy()
+    keep = pd.MultiIndex.from_arrays([measure, pd.Index(period).str[:4]]).isin(pub_years)
+    keep &= unpublished.total.notna().to_numpy()
+    u = unpublished[keep]
+    return pd.DataFrame(
         {
-            "geo_code": unpublished.geo_code.astype(str).to_numpy(),
-            "geo_level": unpublished.geo_level.astype(str).to_numpy(),
-            "measure": unpublished.measure.astype(str).to_numpy(),
-            "period": unpublished.period.astype(str).str[:4].to_numpy(),
-            **{c: unpublished[c].to_numpy(dtype="float64") for c in ("total", *CELL_COLUMNS)},
+            "geo_code": u.geo_code.astype(str).to_numpy(),
+            "geo_level": u.geo_level.astype(str).to_numpy(),
+            "measure": measure[keep],
+            "period": period[keep],
+            **{c: u[c].to_numpy(dtype="float64") for c in ("total", *CELL_COLUMNS)},
+            "n_missing": u.n_missing.to_numpy(dtype="int64"),
         }
     )
-    keep = pd.MultiIndex.from_arrays([o.measure, o.period]).isin(pub_years)
-    o = o[keep & o.total.notna().to_numpy()]
-    o = o.assign(n_pos=(o.total > 0).astype("int64"), min_pos=o.total.where(o.total > 0))
-    g = o.groupby(["geo_code", "geo_level", "measure", "period"], sort=True)
-    out = g[["total", *CELL_COLUMNS, "n_pos"]].sum()
-    out["min_pos"] = g.min_pos.min().fillna(np.inf)
-    return out.reset_index()
 
 
 def _complete_years(

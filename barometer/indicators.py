@@ -575,6 +575,7 @@ def compute_indicators(canon: Canonical) -> IndicatorResult:
         fm[~recent],
         parents=dict(zip(ent.code.astype(str), ent.parent.fillna("").astype(str), strict=True)),
         headline=frames.last_month,
+        derived=canon.catalogue.derived(),
     )
     monthly = compute_columns(fm, ent, monthly=True, subsets=subsets)
     yearly = compute_columns(round_averages(frames.yearly), ent, monthly=False, subsets=subsets)

@@ -90,8 +90,15 @@ def _str(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def attack(table: pd.DataFrame, parents: dict[str, str], *, max_iterations: int = 500) -> Attack:
-    """Run the attack on a published table; ``parents``: code → parent code ('' for Belgium)."""
+def attack(
+    table: pd.DataFrame,
+    parents: dict[str, str],
+    *,
+    derived: dict[str, tuple[str, ...]] | None = None,
+    max_iterations: int = 500,
+) -> Attack:
+    """Run the attack on a published table; ``parents``: code → parent code ('' for Belgium);
+    ``derived``: a derived measure → the measures it sums, as the methodology page says."""
     t = _str(table)
     counts = t[t.indicator == "count"]
     flag = counts.flag.str.split(";")
@@ -249,6 +256,64 @@ def attack(table: pd.DataFrame, parents: dict[str, str], *, max_iterations: int 
         np.concatenate([m_idx[keep], good_y]),
         np.concatenate([np.ones(keep.sum()), -nm[good_y]]),
     )
+    # derived: Σ components − derived = 0, cell by cell, where every municipality below has a
+    # derived value exactly where it has its components (a derived month is missing where a
+    # part is, and a higher level sums the members that report): the published missing flags
+    # and months say where; an annual average only where all stand for as many months
+    span = pd.Series(np.ones(n_cells))
+    span[yearly] = np.where(ok_year, n_months, np.nan)[yearly]
+    mt = counts[(counts.dimension == "total") & (counts.geo_level == "municipality")]
+    sig = pd.Series(
+        np.where(mt.missing, -1.0, 1.0), index=pd.MultiIndex.from_frame(mt[gkey.columns])
+    )
+    year_sig = months_of.rename_axis(["geo_code", "measure", "period"]).reset_index()
+    year_sig = year_sig.assign(period_type="year")[[*gkey.columns, "value"]]
+    sig = pd.concat(
+        [
+            sig[sig.index.get_level_values("period_type") == "month"],
+            year_sig.set_index(list(gkey.columns)).value.astype("float64"),
+        ]
+    )
+    ids, members, coefs = [], [], []
+    published = set(allc.measure)
+    for code, comps in (derived or {}).items():
+        if not {code, *comps} <= published:
+            continue
+        munis = sig.xs(code, level="measure")
+        odd = pd.Series(False, index=munis.index)
+        for c in comps:
+            other = sig.xs(c, level="measure").reindex(munis.index)
+            odd |= (other.fillna(-1.0) != munis).to_numpy()
+        bad = {(g, pt, per) for g, pt, per in odd[odd].index}
+        frontier = set(bad)
+        while frontier:
+            frontier = {(parents.get(g, ""), pt, per) for g, pt, per in frontier} - bad
+            frontier = {k for k in frontier if k[0]}
+            bad |= frontier
+        d = idx[(allc.measure == code).to_numpy()]
+        sub = allc.iloc[d]
+        clean = ~pd.MultiIndex.from_arrays([sub.geo_code, sub.period_type, sub.period]).isin(
+            list(bad)
+        )
+        d, sub = d[clean], sub[clean]
+        found = [
+            own.reindex(
+                pd.MultiIndex.from_arrays(
+                    [sub.geo_code, np.full(len(d), c), sub.period_type, sub.period]
+                    + [sub.dimension, sub.category]
+                )
+            ).to_numpy(dtype="float64")
+            for c in comps
+        ]
+        ok = ~np.isnan(span.to_numpy()[d])
+        for f in found:
+            ok &= ~np.isnan(f)
+            ok[ok] &= span.to_numpy()[f[ok].astype(np.int64)] == span.to_numpy()[d[ok]]
+        ids += [d[ok]] * (len(comps) + 1)
+        members += [d[ok], *(f[ok].astype(np.int64) for f in found)]
+        coefs += [-np.ones(ok.sum()), *(np.ones(ok.sum()) for _ in comps)]
+    if ids:
+        add("derived", np.concatenate(ids), np.concatenate(members), np.concatenate(coefs))
     rows = np.concatenate(rel_rows)
     var = np.concatenate(rel_vars)
     coef = np.concatenate(rel_coef)

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from barometer import compare, disclosure, paths
-from barometer.beneficiaries import BENEFICIARIES_WIDE
+from barometer.beneficiaries import BENEFICIARIES_WIDE, derive
 from barometer.canonical import Canonical
 from barometer.catalogue import load_catalogue
 from barometer.export import to_csv_bytes
@@ -91,12 +91,13 @@ def geography(rng: np.random.Generator) -> pd.DataFrame:
 
 
 def make_canon(seed: int) -> Canonical:
-    """A small random canonical input: tiny and skewed counts, missing claims, two measures."""
+    """A small random canonical input: tiny and skewed counts, missing claims, three measures
+    and DIS derived from two of them."""
     rng = np.random.default_rng(seed)
     entities = geography(rng)
     munis = entities.loc[entities.level == "municipality", "code"].tolist()
     rows = []
-    for measure in ("eris", "ris"):
+    for measure in ("eris", "ris", "empl_dis"):
         size = {c: rng.choice([0, 1, 2, 3, 6, 20, 80]) for c in munis}
         for month in MONTHS:
             for code in munis:
@@ -116,6 +117,12 @@ def make_canon(seed: int) -> Canonical:
         wide[c] = wide[c].astype("Int64")
     for c in ("measure", "month", "municipality_2025"):
         wide[c] = wide[c].astype(str)
+    catalogue = load_catalogue(paths.MEASURES_TOML)
+    wide = derive(
+        BENEFICIARIES_WIDE.conform(wide),
+        {"dis": ("ris", "empl_dis")},
+        {"dis": catalogue.get("dis").groups},
+    )
     pop = pd.DataFrame(
         [
             {"year": y, "code": c, "men": pd.NA, "women": pd.NA, "total": 5000, "source": "test"}
@@ -134,8 +141,8 @@ def make_canon(seed: int) -> Canonical:
         extract_date="2021-01-05",
         first_month="2019-01",
         last_month="2020-12",
-        measures={"ris": {}, "eris": {}},
-        stable_after_months={"ris": 2, "eris": 3},
+        measures={"ris": {}, "eris": {}, "empl_dis": {}},
+        stable_after_months={"ris": 2, "eris": 3, "empl_dis": 2},
     )
     return Canonical(
         meta=meta,
@@ -143,10 +150,10 @@ def make_canon(seed: int) -> Canonical:
         code_map=pd.DataFrame(),
         population=POPULATION.conform(pop),
         income=pd.DataFrame(),
-        beneficiaries_wide=BENEFICIARIES_WIDE.conform(wide),
+        beneficiaries_wide=wide,
         published_totals=pd.DataFrame(),
         topology={},
-        catalogue=load_catalogue(paths.MEASURES_TOML),
+        catalogue=catalogue,
     )
 
 
@@ -170,8 +177,9 @@ def parents(canon: Canonical) -> dict[str, str]:
 def test_a_reader_recovers_no_hidden_cell(seed):
     canon = make_canon(seed)
     table = published(canon)
-    result = attack(table, parents(canon))
+    result = attack(table, parents(canon), derived=canon.catalogue.derived())
     assert result.relations["year"] > 0 and result.relations["geography"] > 0
+    assert result.relations["derived"] > 0
     assert (result.cells.state == "unpublished").any()  # a year with partly published months
     recovered = result.recovered()
     assert recovered.empty, recovered.head(10).to_string()
@@ -199,7 +207,7 @@ def test_published_annual_averages_have_one_decimal():
 def _old_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     """The suppression before issue 16: primary cells and one complementary cell per group."""
 
-    def within_groups(yearly, monthly, unpublished, parents, headline):  # noqa: ANN001, ANN202
+    def within_groups(yearly, monthly, unpublished, parents, headline, derived):  # noqa: ANN001, ANN202, ARG001
         def mask(frame: pd.DataFrame) -> pd.DataFrame:
             out = {}
             for cols in GROUPS.values():
@@ -257,6 +265,7 @@ def test_complementary_cells_prefer_small_municipal_counts():
         ("11003", "municipality", 30, 30),
     ):
         r = base | {"geo_code": code, "geo_level": level, "total": m + f, "sex_m": m, "sex_f": f}
+        r["n_missing"] = 0
         r |= {c: 0.0 for c in cols if not c.startswith("sex")}
         r["age_lt25"] = r["nat_be"] = r["hh_single"] = m + f
         rows.append(r)
@@ -276,6 +285,43 @@ def test_complementary_cells_prefer_small_municipal_counts():
     assert hidden.loc["11002"].tolist() == [True, True]
     assert hidden.loc["11003"].tolist() == [False, False]
     assert hidden.loc["11000"].tolist() == [False, False]
+
+
+def test_a_derived_measure_is_a_relation_between_measures():
+    """DIS = integration income + employment, cell by cell: with DIS and the integration income
+    published, a hidden employment cell would be their difference; protection must hide a
+    second cell of that relation (and the audit must find nothing left)."""
+    cols = list(disclosure.CELL_COLUMNS)
+    parts = {"ris": (20, 30), "empl_dis": (3, 7)}
+    parts["dis"] = (23, 37)
+    rows = []
+    for measure, (m, f) in parts.items():
+        r = {"measure": measure, "period": "2020-01", "year": 2020, "geo_code": "01000"}
+        r |= {"geo_level": "country", "total": m + f, "sex_m": m, "sex_f": f, "n_missing": 0}
+        r |= {c: 0.0 for c in cols if not c.startswith("sex")}
+        r["age_lt25"] = r["nat_be"] = r["hh_single"] = m + f
+        rows.append(r)
+    monthly = pd.DataFrame(rows)
+    yearly = monthly.iloc[:0].assign(months=[], published_months=[])
+
+    def hidden(derived):  # noqa: ANN001, ANN202
+        prot = disclosure.protect(
+            yearly,
+            monthly,
+            monthly.iloc[:0],
+            parents={"01000": ""},
+            headline=dict.fromkeys(parts, "2020-01"),
+            derived=derived,
+        )
+        return prot.monthly.set_index(monthly.measure)[["sex_m", "sex_f"]]
+
+    alone = hidden({})  # the old rule: each measure on its own
+    assert alone.loc["empl_dis"].tolist() == [True, True]
+    assert not alone.loc["ris"].any() and not alone.loc["dis"].any()  # 23 − 20 = 3 revealed
+    joined = hidden({"dis": ("ris", "empl_dis")})
+    for col in ("sex_m", "sex_f"):
+        in_relation = joined[col]
+        assert in_relation["empl_dis"] and in_relation.sum() >= 2, joined
 
 
 def test_compare_data_keeps_annual_averages_to_one_decimal():

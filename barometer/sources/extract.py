@@ -298,7 +298,7 @@ def read_extract(
         is_derived,
         "measure",
         "a measure the extract reports (derived measures are computed by the barometer)",
-        df.measure + " (a derived measure)",
+        lambda ix: df.measure[ix] + " (a derived measure)",
     )
     col.where(
         ~df.measure.isin(measures) & ~is_derived,
@@ -333,7 +333,10 @@ def read_extract(
         known & month_ok & ~valid,
         "nis",
         "a code valid in that month",
-        df.nis + " (valid " + frm.fillna("") + " … " + to.fillna("") + ") in " + df.month,
+        lambda ix: (
+            (df.nis[ix] + " (valid " + frm[ix].fillna("") + " … " + to[ix].fillna("") + ") in ")
+            + df.month[ix]
+        ),
     )
     col.where(
         df.nis == HERSTAPPE,
@@ -370,18 +373,25 @@ def read_extract(
         )
     no_total = empty["total"]
     partly = empty.any(axis=1) & ~empty.all(axis=1)
-    first_gap = empty.idxmax(axis=1).where(~no_total, (~empty).idxmax(axis=1))
+
+    def first_gap(ix: pd.Index) -> pd.Series:
+        odd = empty.loc[ix]
+        return odd.idxmax(axis=1).where(~no_total[ix], (~odd).idxmax(axis=1))
+
     col.where(
         partly,
         "-",
         "a row either fully empty (no claim) or fully filled",
-        "a partly empty row (first odd cell: " + first_gap + ")",
+        lambda ix: "a partly empty row (first odd cell: " + first_gap(ix) + ")",
     )
     col.where(
         df.duplicated(["measure", "month", "nis"]),
         "nis",
         "one row per measure, month and code",
-        "a duplicate of an earlier row: " + df.measure + " " + df.month + " " + df.nis,
+        lambda ix: (
+            ("a duplicate of an earlier row: " + df.measure[ix] + " " + df.month[ix] + " ")
+            + df.nis[ix]
+        ),
     )
     col.raise_if_any()
     if complete:
@@ -395,11 +405,17 @@ def read_extract(
             [m for m, nc in uncollected.items() if set(group_cols) <= set(nc)]
         )
         bad = collected & counts.total.notna() & (s != counts.total)
+
+        def sums(ix: pd.Index, s: pd.Series = s) -> pd.Series:
+            return (
+                "a sum of " + s[ix].astype(str) + " for a total of " + counts.total[ix].astype(str)
+            )
+
         col.where(
             bad,
             group_cols[-1],
             f"the {group} breakdown ({' + '.join(group_cols)}) to sum to total",
-            "a sum of " + s.astype(str) + " for a total of " + counts.total.astype(str),
+            sums,
         )
     out = pd.concat(
         [
