@@ -129,7 +129,8 @@ def evolution(
     # of these charts at once: ~70 MB instead of ~700 MB)
     if provisional:
         last = {i: (p, v) for p, i, v in sorted(rows)}
-        joins = [(p, i, v) for i, (p, v) in last.items() if any(r[1] == i for r in provisional)]
+        dashed = {r[1] for r in provisional}
+        joins = [(p, i, v) for i, (p, v) in last.items() if i in dashed]
         text = "date,line,value,p\n" + "".join(f"{p}-01,{i},{v!r},0\n" for p, i, v in rows)
         text += "".join(f"{p}-01,{i},{v!r},1\n" for p, i, v in sorted(joins + provisional))
         parse = {**EVOLUTION_PARSE, "p": "number"}

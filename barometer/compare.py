@@ -33,6 +33,8 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable
 
+import numpy as np
+
 YEAR_SCALE = 10
 """Annual averages travel to 0.1 person: the precision they are published with (issue 16: an
 average with more decimals would let a hidden month be worked out from the others)."""
@@ -56,18 +58,16 @@ BREAKDOWN_YEAR_SCALE = 10
 
 
 def delta(values: Iterable[float | None], scale: int = 1) -> list[int | None]:
-    out: list[int | None] = []
-    prev = 0
-    for v in values:
-        if v is None or v != v:
-            out.append(None)
-            continue
-        iv = int(round(v * scale))
-        out.append(iv - prev)
-        prev = iv
-    while out and out[-1] is None:
-        out.pop()
-    return out
+    """Each value (× scale, rounded half to even as ``round``) minus the previous present one;
+    None where a value is missing; trailing Nones dropped."""
+    a = np.array(list(values), dtype="float64")  # None → NaN
+    present = np.flatnonzero(~np.isnan(a))
+    if not len(present):
+        return []
+    ints = np.round(a[present] * scale).astype(np.int64)
+    out = np.full(int(present[-1]) + 1, None, dtype=object)
+    out[present] = np.diff(ints, prepend=0).tolist()
+    return out.tolist()
 
 
 def undelta(coded: list[int | None], scale: int = 1) -> list[float | None]:

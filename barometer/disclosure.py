@@ -591,7 +591,7 @@ def _propagate(
         lo[changed], hi[changed] = cl, ch
         # next: the relations of the variables that moved
         members = by_var[_ranges(var_start[changed], var_start[changed + 1])]
-        mark[:] = False
+        mark[active] = False  # the marks set last time, not the whole array
         mark[rel[members]] = True
         active = np.flatnonzero(mark)
     return lo[inv], hi[inv]

@@ -111,8 +111,7 @@ def _month(locale: str, period: str, short: bool) -> str:
     return format_date(d, "MMM y" if short else "MMMM y", locale=locale)
 
 
-@cache
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 16)
 def _formatted(locale: str, value: float, decimals: int) -> str:
     """A number in a locale's symbols (cached: Belgium's figures recur on every page)."""
     text = f"{value:,.{decimals}f}"
@@ -121,6 +120,7 @@ def _formatted(locale: str, value: float, decimals: int) -> str:
     return text.translate(_symbols(locale))
 
 
+@cache
 def _symbols(locale: str) -> dict[int, str]:
     sym = Locale.parse(locale).number_symbols["latn"]
     return str.maketrans({",": sym["group"], ".": sym["decimal"]})

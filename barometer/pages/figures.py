@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+import numpy as np
+
 from barometer import charts
 from barometer.pages.builder import PageBuilder, nan
 from barometer.pages.chartspecs import LEVEL_MAPS, RATIO
@@ -87,10 +89,11 @@ def line_figure(b: PageBuilder, key: ChartKey, spec: str | None = None) -> LineF
         return None
     codes = b.inputs.charts.lines[key]
     first = b.lk.monthly[(codes[0], key.measure)]
-    valid = [(p, v) for p, v in zip(first.periods, first.per_1000, strict=True) if not nan(v)]
+    valid = np.flatnonzero(~np.isnan(np.asarray(first.per_1000, dtype="float64")))
     summary = ""
-    if valid:
-        (p0, v0), (p1, v1) = valid[0], valid[-1]
+    if len(valid):
+        p0, v0 = first.periods[valid[0]], float(first.per_1000[valid[0]])
+        p1, v1 = first.periods[valid[-1]], float(first.per_1000[valid[-1]])
         summary = b._("{name}: {v1} per 1000 inhabitants in {m1}, against {v0} in {m0}.").format(
             name=b.name(codes[0]),
             v1=b.rate(v1),

@@ -165,19 +165,19 @@ def build_lookups(model: Model) -> Lookups:
         np.flatnonzero(flags.str.contains("provisional", regex=False))
     ).to_numpy()
 
-    latest_rows = table[
-        (table.period_type == "month")
-        & (table.period.astype(str) == table.measure.astype(str).map(last))
-    ]
+    in_latest = np.zeros(len(table), dtype=bool)  # on the categories: no string per row
+    for measure, month in last.items():
+        in_latest |= ((table.measure == measure) & (table.period == month)).to_numpy()
+    latest_rows = table[in_latest & (table.period_type == "month").to_numpy()]
     latest: dict[tuple[str, str], dict] = defaultdict(dict)
     for g, m, ind, dim, cat, v, f in zip(
-        latest_rows.geo_code.astype(str),
-        latest_rows.measure.astype(str),
-        latest_rows.indicator.astype(str),
-        latest_rows.dimension.astype(str),
-        latest_rows.category.astype(str),
+        latest_rows.geo_code.astype(object),
+        latest_rows.measure.astype(object),
+        latest_rows.indicator.astype(object),
+        latest_rows.dimension.astype(object),
+        latest_rows.category.astype(object),
         latest_rows.value.to_numpy(),
-        latest_rows.flag.astype(str),
+        latest_rows.flag.astype(object),
         strict=True,
     ):
         latest[(g, m)][(ind, dim, cat)] = (float(v), f)
@@ -298,10 +298,10 @@ def _breakdown_counts(table: pd.DataFrame) -> tuple[dict, dict[str, list[str]]]:
     for ptype in ("year", "month"):
         sub = sh[sh.period_type == ptype]
         wide = sub.assign(
-            geo_code=sub.geo_code.astype(str),
-            measure=sub.measure.astype(str),
-            cell=sub.dimension.astype(str) + "." + sub.category.astype(str),
-            period=sub.period.astype(str),
+            geo_code=sub.geo_code.astype(object),
+            measure=sub.measure.astype(object),
+            cell=sub.dimension.astype(object) + "." + sub.category.astype(object),
+            period=sub.period.astype(object),
         ).pivot_table(
             index=["geo_code", "measure", "cell"],
             columns="period",
@@ -335,10 +335,10 @@ def _series(
     sub = table[rows if keep is None else rows & keep]
     wide = (
         sub.assign(
-            geo_code=sub.geo_code.astype(str),
-            measure=sub.measure.astype(str),
-            period=sub.period.astype(str),
-            indicator=sub.indicator.astype(str),
+            geo_code=sub.geo_code.astype(object),
+            measure=sub.measure.astype(object),
+            period=sub.period.astype(object),
+            indicator=sub.indicator.astype(object),
         )
         .pivot_table(
             index=["geo_code", "measure", "period"],
