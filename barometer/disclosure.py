@@ -60,6 +60,8 @@ LEVEL_COST = {
 """Cost weight of hiding a cell, by level: a municipal cell before a higher level's."""
 HEADLINE_COST = 10.0
 """Extra weight of a cell of the latest published month (the breakdown shown on area pages)."""
+AUDIT_BATCH = 1_000_000
+"""Coordinates of relations attacked at once (the audit's temporaries grow with them)."""
 MAX_ROUNDS = 100
 """Audit rounds before giving up (an error: the build must not publish an unprotected table)."""
 
@@ -447,25 +449,34 @@ class _Cells:
     # --- the audit: a reader's attack with the true published values ---------------------------
 
     def audit(self, hidden: np.ndarray, components: np.ndarray | None = None) -> np.ndarray:
-        """Cells an attack pins down: hidden cells, and unpublished sums that reveal a month.
+        """Cells an attack pins down: hidden cells, and unpublished months it pins at 1 to 4.
 
-        ``components``: audit only the relations of these components (None: all)."""
+        ``components``: audit only the relations of these components (None: all). No relation
+        crosses two components, so they are attacked a batch at a time (at most
+        :data:`AUDIT_BATCH` coordinates each): the same bounds, a fraction of the memory."""
         unknown = (hidden | (self.kind_c == U)) & self.valid
-        rel, var, coef = self.rel, self.var, self.coef
-        if components is not None:
-            wanted = np.zeros(int(self.comp.max()) + 1, dtype=bool)
-            wanted[components] = True
-            inside = wanted[self.comp[var]]
-            rel, var, coef = rel[inside], var[inside], coef[inside]
-        known_part = np.bincount(rel, np.where(unknown[var], 0.0, coef * self.v[var]), self.n_rel)
-        keep = unknown[var]
-        r, x, a = rel[keep], var[keep], coef[keep]
-        rhs = self.rhs - known_part
-        lo, hi = _propagate(r, x, a, rhs, self.grid, self.n_rel)
-        g = self.grid[x]
-        width = hi - lo
-        single = np.where(g > 0, width < 0.5 * np.where(g > 0, g, 1.0), width < 1e-6)
-        xs = np.unique(x[single])
+        n_comp = int(self.comp.max()) + 1
+        if components is None:
+            components = np.arange(n_comp)
+        block = self.comp[self.var]
+        size = np.bincount(block, minlength=n_comp)[components]
+        batch = np.cumsum(size) // AUDIT_BATCH
+        pinned = []
+        for b in np.unique(batch):
+            wanted = np.zeros(n_comp, dtype=bool)
+            wanted[components[batch == b]] = True
+            inside = wanted[block]
+            rel, var, coef = self.rel[inside], self.var[inside], self.coef[inside]
+            known = np.where(unknown[var], 0.0, coef * self.v[var])
+            rhs = self.rhs - np.bincount(rel, known, self.n_rel)
+            keep = unknown[var]
+            r, x, a = rel[keep], var[keep], coef[keep]
+            lo, hi = _propagate(r, x, a, rhs, self.grid, self.n_rel)
+            g = self.grid[x]
+            width = hi - lo
+            single = np.where(g > 0, width < 0.5 * np.where(g > 0, g, 1.0), width < 1e-6)
+            pinned.append(np.unique(x[single]))
+        xs = np.unique(np.concatenate(pinned)) if pinned else np.zeros(0, dtype=np.int64)
         bad = hidden[xs] | self.sensitive_u[xs]
         self._pinned = xs  # every pinned unknown (used by loosen)
         return xs[bad]
