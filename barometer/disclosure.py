@@ -17,9 +17,8 @@ The rule (docs/indicators.md, "Small-count protection"; the methodology page sta
   average times its number of months; a derived measure's cell is the sum of its components'
   (DIS = integration income + employment, cell by cell) — that holds a hidden cell must hold at
   least two hidden cells with a positive count, so that no hidden cell is the difference of
-  published ones. Where a
-  relation has no such cell left to hide, a zero is hidden (it is then protected by its own
-  relations). Months whose breakdowns are not published are unknowns of their year's relation
+  published ones. Where a relation has no such cell left to hide, a zero is hidden (it is then
+  protected by its own relations). Months whose breakdowns are not published are unknowns of their year's relation
   (and of the other relations of their month: :func:`_unpublished`);
 - **audit**: the protected table is attacked as a reader would (interval propagation over every
   relation, in chains, with the public bounds and the true published values); a hidden cell that
@@ -164,8 +163,9 @@ class _Cells:
     """Every breakdown cell (published or not) as flat arrays, and the relations between them.
 
     Rows: the yearly frame (kind Y), the published months (kind M), then the unpublished months
-    of the years that also have published months (kind U). Cell id = row × NCOL + column. Relations are stored as coordinate lists: relation
-    id, cell id, coefficient; relation r reads Σ coef × cell = rhs[r].
+    of the years that also have published months (kind U). Cell id = row × NCOL + column.
+    Relations are stored as coordinate lists: relation id, cell id, coefficient; relation r
+    reads Σ coef × cell = rhs[r].
     """
 
     n_y: int
@@ -340,6 +340,7 @@ class _Cells:
         # higher level or a year sums fewer of them unless as many are missing: a municipality's
         # month always; an annual average over as many months; a higher level with as many
         # members missing)
+        # who a row stands for, as one number: its months + 1000 × its members missing
         span = np.concatenate(
             [
                 np.where(complete_year[: len(yearly)], months[: len(yearly)], np.nan),
