@@ -27,7 +27,7 @@ $(VNU):
 test: setup tools
 	$(BIN)/python -m pytest -n auto
 
-## test-fast: the unit tests and the fast fixture's whole site, without the full snapshot (< 1 min)
+## test-fast: the unit tests and the fast fixture's whole site, without the full snapshot (≈ 1.5 min)
 test-fast: setup
 	BAROMETER_FAST_TESTS=1 $(BIN)/python -m pytest -n auto -m "not slow"
 
