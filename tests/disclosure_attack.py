@@ -259,7 +259,8 @@ def attack(
     # derived: Σ components − derived = 0, cell by cell, where every municipality below has a
     # derived value exactly where it has its components (a derived month is missing where a
     # part is, and a higher level sums the members that report): the published missing flags
-    # and months say where; an annual average only where all stand for as many months
+    # and months say where (for a year, the area's own months too: an annual average only where
+    # all stand for as many months)
     span = pd.Series(np.ones(n_cells))
     span[yearly] = np.where(ok_year, n_months, np.nan)[yearly]
     mt = counts[(counts.dimension == "total") & (counts.geo_level == "municipality")]
