@@ -24,6 +24,7 @@ import pytest
 import python_calamine
 
 from barometer.downloads import DECIMALS, SYNTHETIC_WARNING
+from tests.conftest import pick
 
 pytestmark = pytest.mark.xdist_group("site")
 
@@ -56,16 +57,8 @@ def _close(found, expected, indicator: str) -> bool:
 
 
 def _table_value(table, code, measure, period, indicator, dimension="total", category="total"):
-    row = table[
-        (table.geo_code == code)
-        & (table.measure == measure)
-        & (table.period == period)
-        & (table.indicator == indicator)
-        & (table.dimension == dimension)
-        & (table.category == category)
-    ]
-    assert len(row) == 1, (code, measure, period, indicator, dimension, category)
-    return row.value.iloc[0], str(row.flag.iloc[0])
+    row = pick(table, code, measure, period, indicator, dimension, category)
+    return row.value, str(row.flag)
 
 
 # --- every kind read with the readers' defaults ------------------------------------------------

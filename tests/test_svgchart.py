@@ -8,7 +8,7 @@ import pytest
 
 from barometer import charts, svgchart
 from barometer.chartrender import minify_svg
-from barometer.pages.chartspecs import evolution_spec
+from barometer.pages.chartspecs import evolution_spec, gap_months
 from barometer.vocabulary import ChartKey
 
 pytestmark = pytest.mark.xdist_group("site")
@@ -82,7 +82,7 @@ def test_line_charts_match_vega(page_inputs, which):
             "home": ("01000", "02000", "03000", "04000"),
             "gaps": (_gappy_municipality(lk), "01000"),
         }[which]
-        spec = evolution_spec(lk, codes, "ris")
+        spec = evolution_spec(lk, codes, "ris", gap_months(lk))
     native = svgchart.native(spec)
     vega = vlc.vegalite_to_svg(spec)
 

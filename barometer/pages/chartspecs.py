@@ -119,13 +119,11 @@ def evolution_spec(
     lk: Lookups,
     codes: tuple[str, ...],
     measure: str,
-    gaps: dict[tuple[str, str], set[str]] | None = None,
+    gaps: dict[tuple[str, str], set[str]],
 ) -> dict:
     """Monthly per 1000 of ``codes`` (the first bold); months with a gap (``gaps``: (area,
-    measure) → months, from ``lk.gaps`` when not given) are left out; the provisional months
-    continue each line dashed."""
-    if gaps is None:
-        gaps = gap_months(lk)
+    measure) → months, :func:`gap_months`) are left out; the provisional months continue each
+    line dashed."""
     rows: list[tuple[str, int, float]] = []
     provisional: list[tuple[str, int, float]] = []
     none: set[str] = set()
