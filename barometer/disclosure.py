@@ -34,6 +34,7 @@ never hidden; shares of hidden cells are hidden with them (indicators.py).
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from barometer.forked import STATE, pool, shared
 from barometer.vocabulary import GROUPS
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,9 @@ HEADLINE_COST = 10.0
 AUDIT_BATCH = 1_000_000
 """Coordinates of relations attacked at once (the audit's temporaries grow with them)."""
 MAX_ROUNDS = 100
+PARALLEL_FROM = 100_000
+"""Published rows from which the families are protected in forked workers (a small table is
+quicker in one process)."""
 """Audit rounds before giving up (an error: the build must not publish an unprotected table)."""
 
 Y, M, U = 0, 1, 2
@@ -90,6 +95,7 @@ def protect(
     parents: Mapping[str, str],
     headline: Mapping[str, str],
     derived: Mapping[str, Sequence[str]] | None = None,
+    workers: int | None = None,
 ) -> Protection:
     """Primary and complementary suppression of every published breakdown cell at once.
 
@@ -102,9 +108,93 @@ def protect(
         headline: measure → its latest published month.
         derived: derived measure → the measures it sums (dis → ris, empl_dis): a reader can
             subtract one published measure from another, so these sums are relations too.
+        workers: processes protecting families at once (None: one per core when the frames are
+            large, :data:`PARALLEL_FROM` rows).
+
+    No relation joins two families of measures (a derived measure and its components are one
+    family, any other measure is its own), so each family is protected on its own, in forked
+    workers: the same cells as one step over everything (every choice is made within a
+    relation, ties by the order of the rows, which a family keeps).
     """
     start = time.perf_counter()
-    cells = _Cells.build(yearly, monthly, unpublished, parents, headline, derived or {})
+    derived = derived or {}
+    measures = [
+        str(m)
+        for m in pd.unique(
+            pd.concat([f.measure.astype(str) for f in (yearly, monthly, unpublished)])
+        )
+    ]
+    groups = families(measures, derived)
+    frames = {"yearly": yearly, "monthly": monthly, "unpublished": unpublished}
+    rows = {k: f.measure.astype(str).to_numpy() for k, f in frames.items()}
+    n = workers or (os.cpu_count() or 1 if len(yearly) + len(monthly) >= PARALLEL_FROM else 1)
+    # the biggest family first: the workers finish together
+    groups.sort(
+        key=lambda g: -int(np.isin(rows["monthly"], g).sum() + np.isin(rows["yearly"], g).sum())
+    )
+    with shared(frames=frames, rows=rows, parents=parents, headline=headline, derived=derived):
+        if n > 1 and len(groups) > 1:
+            with pool(min(n, len(groups))) as workers_:
+                results = workers_.map(_protect_family, groups, chunksize=1)
+        else:
+            results = [_protect_family(g) for g in groups]
+    grids = {
+        k: np.zeros((len(f), NCOL), dtype=bool) for k, f in frames.items() if k != "unpublished"
+    }
+    n_primary = n_hidden = rounds = 0
+    for group, (part, primary_, hidden_, rounds_) in zip(groups, results, strict=True):
+        for k, grid in grids.items():
+            grid[np.isin(rows[k], group)] = part[k]
+        n_primary += primary_
+        n_hidden += hidden_
+        rounds = max(rounds, rounds_)
+    out = Protection(
+        yearly=pd.DataFrame(grids["yearly"], index=yearly.index, columns=list(CELL_COLUMNS)),
+        monthly=pd.DataFrame(grids["monthly"], index=monthly.index, columns=list(CELL_COLUMNS)),
+    )
+    out.report = {
+        "primary": n_primary,
+        "complementary": n_hidden - n_primary,
+        "audit_rounds": rounds,
+        "seconds": round(time.perf_counter() - start, 2),
+    }
+    log.info(
+        "disclosure: %d primary and %d complementary cells hidden (%d audit rounds, %.1f s)",
+        n_primary,
+        out.report["complementary"],
+        rounds,
+        out.report["seconds"],
+    )
+    return out
+
+
+def families(measures: Sequence[str], derived: Mapping[str, Sequence[str]]) -> list[list[str]]:
+    """The measures joined by relations: a derived measure with its components (transitively),
+    every other measure alone; in the order of ``measures``."""
+    family = {m: m for m in measures}
+    for code, comps in derived.items():
+        for c in comps:
+            old, new = family.get(c, c), family.get(code, code)
+            family = {m: (new if f == old else f) for m, f in family.items()}
+    out: dict[str, list[str]] = {}
+    for m in measures:
+        out.setdefault(family[m], []).append(m)
+    return list(out.values())
+
+
+def _protect_family(group: list[str]) -> tuple[dict[str, np.ndarray], int, int, int]:
+    """One family's protection (its frames' rows from :data:`STATE`): the masks of its yearly
+    and monthly rows, primary cells, hidden cells, audit rounds."""
+    frames, rows = STATE["frames"], STATE["rows"]
+    part = {k: f[np.isin(rows[k], group)] for k, f in frames.items()}
+    cells = _Cells.build(
+        part["yearly"],
+        part["monthly"],
+        part["unpublished"],
+        STATE["parents"],
+        STATE["headline"],
+        {d: c for d, c in STATE["derived"].items() if d in group},
+    )
     hidden = cells.valid & primary(cells.v) & (cells.kind_c != U)
     n_primary = int(hidden.sum())
     rounds = 0
@@ -135,24 +225,8 @@ def protect(
         )
     n_rows = cells.n_y + cells.n_m
     grid = hidden[: n_rows * NCOL].reshape(n_rows, NCOL)
-    masks = Protection(
-        yearly=pd.DataFrame(grid[: cells.n_y], index=yearly.index, columns=list(CELL_COLUMNS)),
-        monthly=pd.DataFrame(grid[cells.n_y :], index=monthly.index, columns=list(CELL_COLUMNS)),
-    )
-    masks.report = {
-        "primary": n_primary,
-        "complementary": int(hidden.sum()) - n_primary,
-        "audit_rounds": rounds,
-        "seconds": round(time.perf_counter() - start, 2),
-    }
-    log.info(
-        "disclosure: %d primary and %d complementary cells hidden (%d audit rounds, %.1f s)",
-        n_primary,
-        masks.report["complementary"],
-        rounds,
-        masks.report["seconds"],
-    )
-    return masks
+    masks = {"yearly": grid[: cells.n_y], "monthly": grid[cells.n_y :]}
+    return masks, n_primary, int(hidden.sum()), rounds
 
 
 # --- the cells and their relations ----------------------------------------------------------------
@@ -258,11 +332,7 @@ class _Cells:
         sensitive_u = (kind_c == U) & valid & (v > 0) & (v < THRESHOLD)
 
         # a derived measure and its components are one component: relations join them
-        family = {m: m for m in rows.measure.unique()}
-        for code, comps in derived.items():
-            for c in comps:
-                old, new = family.get(c, c), family.get(code, code)
-                family = {m: (new if f == old else f) for m, f in family.items()}
+        family = {m: g[0] for g in families(list(rows.measure.unique()), derived) for m in g}
         row_comp = pd.factorize(pd.MultiIndex.from_arrays([rows.measure.map(family), rows.year]))[0]
         comp = np.repeat(row_comp, NCOL) * len(GROUPS) + np.tile(GROUP_OF, n_rows)
         index = pd.MultiIndex.from_frame(rows[["kind", "geo", "measure", "period"]])

@@ -244,6 +244,24 @@ def test_protection_is_deterministic_and_reports_its_work():
     assert rep["primary"] > 0 and rep["complementary"] > 0 and rep["audit_rounds"] >= 1
 
 
+def test_families_of_measures_are_protected_alone_with_the_same_cells(monkeypatch):
+    """No relation joins two families (DIS with its components; eris alone), so forked workers
+    protect them one by one: the same table as one process."""
+    assert disclosure.families(
+        ["eris", "ris", "empl_dis", "dis"], {"dis": ("ris", "empl_dis")}
+    ) == [
+        ["eris"],
+        ["ris", "empl_dis", "dis"],
+    ]
+    canon = make_canon(3)
+    alone = compute_indicators(canon)
+    monkeypatch.setattr(disclosure, "PARALLEL_FROM", 0)  # workers even for a small table
+    forked = compute_indicators(canon)
+    pd.testing.assert_frame_equal(alone.table, forked.table)
+    assert forked.report["disclosure"] == alone.report["disclosure"]
+    assert alone.report["disclosure"]["complementary"] > 0
+
+
 def test_complementary_cells_prefer_small_municipal_counts():
     """A lone hidden municipal cell whose arrondissement is published is protected by hiding a
     second municipality, not the arrondissement (cheaper: lower level)."""
