@@ -54,10 +54,21 @@ def to_2025(
         raise ValueError(
             f"code {bad[1]} is not valid in {bad[0]} (validate inputs before harmonising)"
         )
-    groups = present[keys + ["_month", "code_2025"]].drop_duplicates()
+    # a 2025 code with one member in a month is that member's row, as it is (most of them)
+    size = mem.groupby(["_month", "code_2025"], sort=False).code.transform("size")
+    alone = mem.loc[size.to_numpy() == 1, ["_month", "code"]].assign(_alone=True)
+    single = (
+        present[["_month", "code"]]
+        .merge(alone, on=["_month", "code"], how="left")
+        ._alone.notna()
+        .to_numpy()
+    )
+    direct = work.loc[single].assign(code=present.code_2025.to_numpy()[single])
+    # the others: the sum of their members, missing when a member is
+    work = work.loc[~single]
+    groups = present.loc[~single, keys + ["_month", "code_2025"]].drop_duplicates()
     expected = groups.merge(mem, on=["_month", "code_2025"])
     full = expected.merge(work, on=keys + ["_month", "code"], how="left")
-    full["_absent"] = full[period].isna()
     gkeys = keys + ["_month", "code_2025"]
     summed = full.groupby(gkeys, sort=True, observed=True)[values].sum(min_count=1)
     incomplete = (
@@ -65,11 +76,11 @@ def to_2025(
         .groupby(gkeys, sort=True, observed=True)[values]
         .any()
     )
-    out = summed.mask(incomplete)
-    out = out.reset_index()
+    out = summed.mask(incomplete).reset_index()
     period_of = work[["_month", period]].drop_duplicates().set_index("_month")[period]
     out[period] = out["_month"].map(period_of)
     out = out.rename(columns={"code_2025": "code"})
+    out = pd.concat([direct[out.columns], out], ignore_index=True) if len(out) else direct
     return (
         out[keys + [period, "code"] + values]
         .sort_values(keys + [period, "code"])
