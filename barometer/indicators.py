@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 RECENT_MONTHS = 12
 """Breakdowns, ranks, growth and ratios are published monthly for this many latest months."""
 BREAKDOWN_COLUMNS = [c for c in COUNT_COLUMNS if c != "total"]
+PROTECTED = ["geo_code", "geo_level", "measure", "period", "total", *CELL_COLUMNS, "n_missing"]
+"""The monthly frame's columns that the suppression step reads."""
 RATIO_BASE = "ris"
 """``ratio_ris``: a measure that is a subset of this one (the catalogue's ``subset_of``), as a
 share of it."""
@@ -362,33 +364,37 @@ def compute_columns(
     ``subsets``: the measures that are subsets of ris (their ``ratio_ris`` is published).
     """
     f = frame.reset_index(drop=True)
-    f["per_1000"] = _ratio(f.total, f["pop"]) * 1000.0
+    new: dict[str, np.ndarray] = {}  # added at once: a column at a time fragments the frame
+    per_1000 = _ratio(f.total, f["pop"]) * 1000.0
+    new["per_1000"] = per_1000
     base = _base(f, 12 if monthly else 1, monthly)
-    ok = (base.base_total > 0).to_numpy()
     ratio = _ratio(f.total, base.base_total)
-    f["yoy_change"] = ratio - 1.0
-    f["growth_12m"] = np.power(ratio, 1.0 / 12.0) - 1.0 if monthly else np.nan
-    f["base_ok"] = ok
-    f["base_incomplete"] = (base.base_missing.fillna(0) > 0).to_numpy()
+    new["yoy_change"] = ratio - 1.0
+    new["growth_12m"] = np.power(ratio, 1.0 / 12.0) - 1.0 if monthly else np.full(len(f), np.nan)
+    new["base_ok"] = (base.base_total > 0).to_numpy()
+    new["base_incomplete"] = (base.base_missing.fillna(0) > 0).to_numpy()
+    total = f.total.to_numpy(dtype="float64", na_value=np.nan)
     for _group, cols in GROUPS.items():
         for c in cols:
-            f[f"share_{c}"] = _ratio(f[c], f.total)
+            new[f"share_{c}"] = _ratio(f[c], total)
     ris = f[f.measure == RATIO_BASE].set_index(["geo_code", "period"]).total
     key = pd.MultiIndex.from_frame(f[["geo_code", "period"]])
     ris_total = ris.reindex(key).to_numpy()
-    f["ratio_ris"] = np.where(f.measure.isin(subsets), _ratio(f.total, ris_total), np.nan)
-    f["ratio_base_ok"] = ris_total > 0
-    f["ratio_kept"] = f.measure.isin(subsets).to_numpy()
+    kept = f.measure.isin(subsets).to_numpy()
+    new["ratio_ris"] = np.where(kept, _ratio(total, ris_total), np.nan)
+    new["ratio_base_ok"] = ris_total > 0
+    new["ratio_kept"] = kept
     region = f.geo_code.map(entities.set_index("code").region)
-    ranked = f.geo_level.isin(RANKED_LEVELS) & f.per_1000.notna()
-    r = f[ranked]
-    f.loc[ranked, "rank_region"] = r.groupby(
-        ["measure", "period", "geo_level", region[ranked]]
-    ).per_1000.rank(ascending=False, method="min")
-    f.loc[ranked, "rank_country"] = r.groupby(["measure", "period", "geo_level"]).per_1000.rank(
-        ascending=False, method="min"
-    )
-    return f
+    ranked = (f.geo_level.isin(RANKED_LEVELS) & ~np.isnan(per_1000)).to_numpy()
+    r = f[ranked].assign(per_1000=per_1000[ranked])
+    for column, by in (
+        ("rank_region", ["measure", "period", "geo_level", region[ranked]]),
+        ("rank_country", ["measure", "period", "geo_level"]),
+    ):
+        rank = np.full(len(f), np.nan)
+        rank[ranked] = r.groupby(by).per_1000.rank(ascending=False, method="min").to_numpy()
+        new[column] = rank
+    return pd.concat([f, pd.DataFrame(new, index=f.index)], axis=1)
 
 
 # --- the tidy table -----------------------------------------------------------------------------
@@ -457,6 +463,7 @@ def to_tidy(
     *,
     period_type: str,
     monthly_full: bool,
+    rows: np.ndarray | None = None,
     supp: pd.DataFrame | None = None,
     provisional: bool = False,
     not_collected: dict[str, tuple[str, ...]] | None = None,
@@ -464,24 +471,32 @@ def to_tidy(
     """Tidy rows for one wide frame, as column arrays of category codes.
 
     ``frame`` carries categorical geo_code, geo_level, measure and period columns (with the
-    table-wide categories), so rows are assembled from integer codes, not strings. ``supp``: the
-    frame's suppression mask (disclosure.protect; row for row, True = hidden), required when
-    breakdowns are published (``monthly_full`` False). ``provisional``: the frame holds
+    table-wide categories), so rows are assembled from integer codes, not strings. ``rows``: the
+    frame's rows to take (a boolean mask; None: all). ``supp``: the suppression mask of these rows
+    (disclosure.protect; row for row, True = hidden), required when breakdowns are published
+    (``monthly_full`` False). ``provisional``: the frame holds
     provisional months (count and rate, flagged). ``not_collected``: measure → breakdown groups
     not collected for it, which get no row at all.
     """
     f = frame
+    n = len(f)
+    take = np.ones(n, dtype=bool) if rows is None else rows
     if supp is None:
         if not monthly_full:
             raise ValueError("to_tidy: breakdowns are published, a suppression mask is required")
         supp = pd.DataFrame(False, index=f.index, columns=list(CELL_COLUMNS))
-    if len(supp) != len(f):
-        raise ValueError(f"to_tidy: mask of {len(supp)} rows for a frame of {len(f)}")
+    elif rows is not None:  # the mask on the frame's rows (False for the rows not taken)
+        if len(supp) != int(take.sum()):
+            raise ValueError(f"to_tidy: mask of {len(supp)} rows for {int(take.sum())} rows")
+        full = np.zeros((n, len(supp.columns)), dtype=bool)
+        full[take] = supp.to_numpy(dtype=bool)
+        supp = pd.DataFrame(full, index=f.index, columns=supp.columns)
+    if len(supp) != n:
+        raise ValueError(f"to_tidy: mask of {len(supp)} rows for a frame of {n}")
     yearly = period_type == "year"
     specs = _specs(monthly_full, provisional)
     if yearly:
         specs = specs + [Spec("months", "total", "total", "months")]
-    n = len(f)
     year = f.year.to_numpy()
     pmin = f.pop_year_min.fillna(0).to_numpy().astype(np.int64)
     pmax = f.pop_year_max.fillna(0).to_numpy().astype(np.int64)
@@ -506,6 +521,7 @@ def to_tidy(
             keep = f.geo_level.isin(RANKED_LEVELS).to_numpy()
         else:
             keep = np.ones(n, dtype=bool)
+        keep = keep & take
         absent = [m for m, groups in (not_collected or {}).items() if spec.dimension in groups]
         if absent:
             keep = keep & ~f.measure.isin(absent).to_numpy()
@@ -568,11 +584,12 @@ def compute_indicators(canon: Canonical) -> IndicatorResult:
     }
     fm = frames.monthly
     recent = (fm.period.astype(str) >= fm.measure.astype(str).map(recent_from)).to_numpy()
+    cells = fm[PROTECTED]  # what the suppression reads: fewer columns to slice
     # one suppression step over everything published at once, on the unrounded counts
     protection = protect(
         frames.yearly,
-        fm[recent],
-        fm[~recent],
+        cells[recent],
+        cells[~recent],
         parents=dict(zip(ent.code.astype(str), ent.parent.fillna("").astype(str), strict=True)),
         headline=frames.last_month,
         derived=canon.catalogue.derived(),
@@ -587,11 +604,12 @@ def compute_indicators(canon: Canonical) -> IndicatorResult:
     prov = _as_categories(prov, cats)
     nc = canon.catalogue.not_collected()
     parts = [
-        to_tidy(monthly[~recent], period_type="month", monthly_full=True),
+        to_tidy(monthly, period_type="month", monthly_full=True, rows=~recent),
         to_tidy(
-            monthly[recent],
+            monthly,
             period_type="month",
             monthly_full=False,
+            rows=recent,
             supp=protection.monthly,
             not_collected=nc,
         ),
@@ -633,10 +651,20 @@ def _categories(
 
 
 def _as_categories(frame: pd.DataFrame, cats: dict[str, list[str]]) -> pd.DataFrame:
-    f = frame.copy()
-    for c, categories in cats.items():
-        f[c] = pd.Categorical(f[c].astype(str), categories=categories)
-    return f
+    """The frame with these columns as categoricals of the table-wide categories (a value that
+    is not among them becomes NA)."""
+    return frame.assign(**{c: _recode(frame[c], categories) for c, categories in cats.items()})
+
+
+def _recode(values: pd.Series, categories: list[str]) -> pd.Categorical:
+    """``pd.Categorical(values.astype(str), categories)``, from the codes of the distinct values
+    (a string per row costs seconds on the monthly frame)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = values.cat.codes.to_numpy(), pd.Index(values.cat.categories)
+    else:
+        codes, uniques = pd.factorize(values)
+    where = np.append(pd.Index(categories).get_indexer(pd.Index(uniques).astype(str)), -1)
+    return pd.Categorical.from_codes(where[codes], categories=categories)
 
 
 def _finalise(parts: list[dict[str, np.ndarray]], cats: dict[str, list[str]]) -> pd.DataFrame:
