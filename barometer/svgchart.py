@@ -99,13 +99,7 @@ HALF = 'transform="scale(.5)"'
 
 def _number_list(values: list[int]) -> str:
     """Numbers of a path's argument list, separated only where a sign does not separate them."""
-    out: list[str] = []
-    for v in values:
-        text = str(v)
-        if out and not text.startswith("-"):
-            out.append(" ")
-        out.append(text)
-    return "".join(out)
+    return " ".join(map(str, values)).replace(" -", "-")
 
 
 def path_data(runs: list[list[tuple[float, float]]], close: bool = False) -> str:
