@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from functools import cache
 
 import altair as alt
@@ -91,20 +92,31 @@ DASH = [5, 4]
 
 def data_rows(spec: dict) -> list[dict]:
     """The rows of a spec's inline data as objects (parsing the CSV text of a line chart)."""
-    data = spec["data"]
-    values = data["values"]
+    values = spec["data"]["values"]
     if not isinstance(values, str):
         return values
-    lines = values.splitlines()
+    cols = data_columns(spec)
+    return [dict(zip(cols, row, strict=True)) for row in zip(*cols.values(), strict=True)]
+
+
+def data_columns(spec: dict) -> dict[str, list]:
+    """The columns of a spec's inline CSV text (numbers parsed: whole ones as int)."""
+    data = spec["data"]
+    lines = data["values"].splitlines()
     fields = lines[0].split(",")
     numeric = {k for k, v in data["format"].get("parse", {}).items() if v == "number"}
-    return [
-        {
-            k: (int(x) if x.lstrip("-").isdigit() else float(x)) if k in numeric else x
-            for k, x in zip(fields, line.split(","), strict=True)
-        }
-        for line in lines[1:]
-    ]
+    columns = list(zip(*(line.split(",") for line in lines[1:]), strict=True)) or [()] * len(fields)
+    return {
+        k: _numbers(col) if k in numeric else list(col)
+        for k, col in zip(fields, columns, strict=True)
+    }
+
+
+def _numbers(texts: Sequence[str]) -> list[int | float]:
+    try:
+        return list(map(int, texts))
+    except ValueError:
+        return [int(x) if x.lstrip("-").isdigit() else float(x) for x in texts]
 
 
 def evolution(

@@ -26,7 +26,7 @@ from datetime import date
 from functools import cached_property
 from xml.sax.saxutils import escape
 
-from barometer.charts import FONT, data_rows, one_decimal
+from barometer.charts import FONT, data_columns, one_decimal
 
 E10, E5, E2 = math.sqrt(50), math.sqrt(10), math.sqrt(2)
 AXIS_COLOUR, GRID_COLOUR, LABEL_COLOUR = "#888", "#e6e6e6", "#333"
@@ -176,17 +176,27 @@ def decode_path(d: str) -> list[tuple[float, float]]:
 def line_chart(spec: dict) -> str:
     """The SVG of an evolution spec: lines by ``line`` (0 = the entity, drawn last, bold)."""
     width, height = spec["width"], spec["height"]
-    values = data_rows(spec)
+    inline = spec["data"]["values"]
+    if isinstance(inline, str):
+        cols = data_columns(spec)
+    else:
+        cols = {k: [v[k] for v in inline] for k in ("date", "line", "value") if inline}
+        if inline and any("p" in v for v in inline):
+            cols["p"] = [v.get("p", 0) for v in inline]
+    dates, values = cols.get("date", []), cols.get("value", [])
+    line_of = cols.get("line", [])
+    part_of = cols.get("p") or [0] * len(dates)
     enc = spec["encoding"]
     colours = enc["color"]["scale"]["range"]
     widths = enc["strokeWidth"]["scale"]["range"]
     mark = spec["mark"]
     points = isinstance(mark, dict) and bool(mark.get("point"))
 
-    days = [_days(v["date"]) for v in values]
+    ordinal: dict[str, int] = {}  # the lines share their dates
+    days = [ordinal.get(d) or ordinal.setdefault(d, _days(d)) for d in dates]
     d0, d1 = (min(days), max(days)) if days else (0, 1)
     d1 = d1 if d1 > d0 else d0 + 1
-    top = max((v["value"] for v in values), default=0.0)
+    top = max(values, default=0.0)
     y0, y1 = nice(0.0, top if top > 0 else 1.0)
 
     def x(day: int) -> float:
@@ -236,8 +246,8 @@ def line_chart(spec: dict) -> str:
     out.append("</g>")
 
     lines: dict[tuple[int, int], list[tuple[int, float]]] = {}
-    for day, v in zip(days, values, strict=True):
-        lines.setdefault((v["line"], v.get("p", 0)), []).append((day, v["value"]))
+    for day, value, i, p in zip(days, values, line_of, part_of, strict=True):
+        lines.setdefault((i, p), []).append((day, value))
     dash = " ".join(
         str(d * UNIT) for d in enc.get("strokeDash", {}).get("scale", {}).get("range", [[], []])[1]
     )
