@@ -64,10 +64,10 @@ HEADLINE_COST = 10.0
 AUDIT_BATCH = 1_000_000
 """Coordinates of relations attacked at once (the audit's temporaries grow with them)."""
 MAX_ROUNDS = 100
+"""Audit rounds before giving up (an error: the build must not publish an unprotected table)."""
 PARALLEL_FROM = 100_000
 """Published rows from which the families are protected in forked workers (a small table is
 quicker in one process)."""
-"""Audit rounds before giving up (an error: the build must not publish an unprotected table)."""
 
 Y, M, U = 0, 1, 2
 """Row kinds: a published annual average, a published month, an unpublished month."""
@@ -127,7 +127,8 @@ def protect(
     groups = families(measures, derived)
     frames = {"yearly": yearly, "monthly": monthly, "unpublished": unpublished}
     rows = {k: f.measure.astype(str).to_numpy() for k, f in frames.items()}
-    n = workers or (os.cpu_count() or 1 if len(yearly) + len(monthly) >= PARALLEL_FROM else 1)
+    large = len(yearly) + len(monthly) >= PARALLEL_FROM
+    n = workers or ((os.cpu_count() or 1) if large else 1)
     # the biggest family first: the workers finish together
     groups.sort(
         key=lambda g: -int(np.isin(rows["monthly"], g).sum() + np.isin(rows["yearly"], g).sum())
