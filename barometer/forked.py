@@ -8,9 +8,12 @@ Only the (small) arguments and results of the worker functions cross between pro
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import multiprocessing.pool
+import os
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -30,13 +33,30 @@ def shared(**values: object) -> Iterator[dict]:
 
 
 def pool(processes: int) -> multiprocessing.pool.Pool:
-    return multiprocessing.get_context("fork").Pool(processes)
+    """``processes`` forked workers that die with the build: a killed build's workers must not go
+    on writing into the work it left behind (the next build sweeps that away)."""
+    return multiprocessing.get_context("fork").Pool(
+        processes, initializer=_die_with_parent, initargs=(os.getpid(),)
+    )
+
+
+PR_SET_PDEATHSIG = 1
+"""``prctl`` option (Linux): the signal a process receives when its parent dies."""
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this worker when its parent dies; exit at once if it already has (between
+    the fork and this call). Elsewhere the worker ends when it next reads its task queue."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux with glibc
+        return
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def release_memory() -> None:
     """Collect and hand freed heap back to the system (glibc), before forking workers."""
-    import ctypes
-
     gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)

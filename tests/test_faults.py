@@ -78,6 +78,43 @@ def test_a_killed_build_leaves_the_site_and_the_next_build_clears_its_leftovers(
     assert (cfg.site_dir / "nl/index.html").is_file()
 
 
+def test_a_killed_builds_workers_die_with_it(tmp_path):
+    """A forked worker (the downloads made beside the page models) does not outlive its killed
+    build: it would go on writing into the work the next build has swept away."""
+    pid_file = tmp_path / "worker.pid"
+    code = (
+        "import os, sys, time; from barometer.forked import pool\n"
+        "def job(path):\n"
+        "    open(path, 'w').write(str(os.getpid())); time.sleep(60)\n"
+        "with pool(1) as p:\n"
+        "    p.apply(job, (sys.argv[1],))\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(pid_file)],
+        cwd=paths.ROOT,
+        env={**os.environ, "PYTHONPATH": str(paths.ROOT)},
+    )
+    deadline = time.monotonic() + 120
+    while not (pid_file.is_file() and pid_file.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    worker = int(pid_file.read_text())
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 30
+    while _running(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(worker)
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
 def test_leftovers_are_git_ignored():
     ignored = (paths.ROOT / ".gitignore").read_text(encoding="utf-8")
     for pattern in ("/.site-new-*/", "/.site-old-*/", "/.barometer-work-*/", "/data/cache/"):
