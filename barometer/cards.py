@@ -104,5 +104,5 @@ def png(svg: str) -> bytes:
         colors=PNG_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
     )
     out = io.BytesIO()
-    quantised.save(out, "PNG", optimize=True)
+    quantised.save(out, "PNG")  # optimize: 5 % fewer bytes for five times the time
     return out.getvalue()

@@ -618,20 +618,19 @@ def compute_indicators(canon: Canonical) -> IndicatorResult:
         ),
         to_tidy(prov, period_type="month", monthly_full=True, provisional=True),
     ]
-    table = _finalise(parts, cats)
-    report = {
-        "last_published_month": frames.last_month,
+    last_month = frames.last_month
+    report: dict[str, object] = {
+        "last_published_month": last_month,
         "recent_detail_from": recent_from,
         "incomplete": _incomplete_report(monthly, yearly),
-        "rows": len(table),
         "disclosure": {k: v for k, v in protection.report.items() if k != "seconds"},
     }
-    return IndicatorResult(
-        table=table,
-        last_month=frames.last_month,
-        report=report,
-        incomplete=incomplete_entities(monthly, yearly),
-    )
+    incomplete = incomplete_entities(monthly, yearly)
+    # the wide frames are not needed any more: let them go before the table is assembled
+    del frames, fm, cells, monthly, yearly, prov, protection
+    table = _finalise(parts, cats)
+    report["rows"] = len(table)
+    return IndicatorResult(table=table, last_month=last_month, report=report, incomplete=incomplete)
 
 
 def _categories(
@@ -668,8 +667,10 @@ def _recode(values: pd.Series, categories: list[str]) -> pd.Categorical:
 
 
 def _finalise(parts: list[dict[str, np.ndarray]], cats: dict[str, list[str]]) -> pd.DataFrame:
-    """Concatenate, label flags, sort by the key with lexsort, and check the key is unique."""
-    cols = {c: np.concatenate([p[c] for p in parts]) for c in parts[0]}
+    """Concatenate, label flags, sort by the key with lexsort, and check the key is unique.
+    ``parts`` is emptied as it goes (each column's pieces let go once joined), and each column is
+    sorted in its turn: the peak holds about one copy of the table, not three."""
+    cols = {c: np.concatenate([p.pop(c) for p in parts]) for c in list(parts[0])}
     flag_codes, flag_keys = pd.factorize(cols.pop("flag_key"), sort=True)
     order_cols = [
         "geo_code",
@@ -681,7 +682,8 @@ def _finalise(parts: list[dict[str, np.ndarray]], cats: dict[str, list[str]]) ->
         "category",
     ]
     order = np.lexsort([cols[c] for c in reversed(order_cols)])
-    cols = {c: v[order] for c, v in cols.items()}
+    for c in cols:
+        cols[c] = cols[c][order]
     flag_codes = flag_codes[order]
     same = np.ones(len(order) - 1, dtype=bool)
     for c in order_cols:

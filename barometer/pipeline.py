@@ -67,8 +67,10 @@ def products(cfg: Config, work: Path, report: BuildReport, key: str | None) -> P
         notes = load_notes(cfg.content_dir)
         check_notes(notes, canon.published_totals)
         releases = load_releases(cfg.releases)
+    release_memory()  # what parsing freed, so the next stages' arrays do not come on top of it
     with report.stage("indicators"):
         model = gather(canon, notes, releases)
+    release_memory()  # the wide frames the indicator table was made from
     strict_gate(cfg)
     if key is None:
         return make_products(model, cfg, work / "products", report)

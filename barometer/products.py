@@ -27,7 +27,7 @@ from barometer.chartrender import (
 from barometer.charts import interactive_spec
 from barometer.config import Config
 from barometer.export import to_csv_bytes
-from barometer.forked import STATE, pool, shared
+from barometer.forked import STATE, pool, release_memory, shared
 from barometer.model import Model, build_report
 from barometer.pages import build_site_model
 from barometer.pages.types import Card, SiteModel
@@ -113,6 +113,7 @@ def make_products(model: Model, cfg: Config, root: Path, report: BuildReport) ->
         with report.stage("pages"):
             stage = build_site_model(model, download_sizes)
     files += sorted(downloads)
+    release_memory()  # the lookups the page models were made from
     with report.stage("charts"):
         svgs = render_svgs(stage.charts.specs, cfg.cache_dir / "svg" if cfg.use_cache else None)
         for path, data in preview_cards(stage.site.cards, svgs, cfg).items():
