@@ -25,6 +25,14 @@ def _tree(root: Path) -> dict[str, tuple[int, int, int]]:
     return out
 
 
+def _python(code: str, arg: Path, **kwargs: object) -> subprocess.Popen:
+    """A Python process running ``code`` with ``arg`` as its argument, the project importable."""
+    env = {**os.environ, "PYTHONPATH": str(paths.ROOT)}
+    return subprocess.Popen(
+        [sys.executable, "-c", code, str(arg)], cwd=paths.ROOT, env=env, **kwargs
+    )
+
+
 def test_a_build_into_another_folder_touches_nothing_of_this_site(fast_site, tmp_path):
     """Same inputs and cache, another site folder: not one file of the first site changes, not
     even its modification time, and the two sites (and the cache) share no inode."""
@@ -51,12 +59,7 @@ def test_a_killed_build_leaves_the_site_and_the_next_build_clears_its_leftovers(
         " cache_dir=Path(sys.argv[1]) / 'cache2');"
         "pipeline.build(cfg)"
     )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code, str(tmp_path)],
-        cwd=paths.ROOT,
-        env={**os.environ, "PYTHONPATH": str(paths.ROOT)},
-        stderr=subprocess.DEVNULL,
-    )
+    proc = _python(code, tmp_path, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300  # a loaded CI machine may take a minute to start
     while time.monotonic() < deadline:  # wait until it has work on disk, then kill it
         if list(tmp_path.glob(".site-new-*/*")) or list((tmp_path / "cache2").glob("*/.tmp-*")):
@@ -89,11 +92,7 @@ def test_a_killed_builds_workers_die_with_it(tmp_path):
         "with pool(1) as p:\n"
         "    p.apply(job, (sys.argv[1],))\n"
     )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code, str(pid_file)],
-        cwd=paths.ROOT,
-        env={**os.environ, "PYTHONPATH": str(paths.ROOT)},
-    )
+    proc = _python(code, pid_file)
     deadline = time.monotonic() + 120
     while not (pid_file.is_file() and pid_file.read_text()) and time.monotonic() < deadline:
         time.sleep(0.05)
