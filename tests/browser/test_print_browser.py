@@ -35,26 +35,17 @@ SHOWN = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def printer(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context
-    context.close()
-
-
 @pytest.mark.parametrize("path", PROFILES)
-def test_a_municipality_prints_on_four_a4_pages_with_its_charts(printer, server, path):
-    page = printer.new_page()
-    try:
-        page.goto(server + path)
-        page.wait_for_load_state("networkidle")
-        page.emulate_media(media="print")
-        got = page.evaluate(SHOWN)
-        assert not got["nav"] and not got["hidden"], got
-        assert got["measures"] >= 9 and got["complete"] == got["measures"], got
-        assert got["notice"] == bool(page.locator(".notice").count()), got  # synthetic: said
-        pdf = page.pdf(format="A4")
-        pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
-        assert 1 <= pages <= MAX_PAGES, f"{path}: {pages} A4 pages"
-    finally:
-        page.close()
+def test_a_municipality_prints_on_four_a4_pages_with_its_charts(watched, server, path):
+    page = watched.page
+    page.goto(server + path)
+    page.wait_for_load_state("networkidle")
+    page.emulate_media(media="print")
+    got = page.evaluate(SHOWN)
+    assert not got["nav"] and not got["hidden"], got
+    assert got["measures"] >= 9 and got["complete"] == got["measures"], got
+    assert got["notice"], "the synthetic-data notice prints"  # the snapshot is synthetic
+    pdf = page.pdf(format="A4")
+    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+    assert 1 <= pages <= MAX_PAGES, f"{path}: {pages} A4 pages"
+    watched.clean()
