@@ -40,6 +40,11 @@ def pool(processes: int) -> multiprocessing.pool.Pool:
     )
 
 
+def _libc() -> ctypes.CDLL:
+    """The C library (glibc); OSError where there is none by that name."""
+    return ctypes.CDLL("libc.so.6")
+
+
 PR_SET_PDEATHSIG = 1
 """``prctl`` option (Linux): the signal a process receives when its parent dies."""
 
@@ -48,7 +53,7 @@ def _die_with_parent(parent: int) -> None:
     """Ask Linux to kill this worker when its parent dies; exit at once if it already has (between
     the fork and this call). Elsewhere the worker ends when it next reads its task queue."""
     try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        _libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # not Linux with glibc
         return
     if os.getppid() != parent:
@@ -59,6 +64,6 @@ def release_memory() -> None:
     """Collect and hand freed heap back to the system (glibc), before forking workers."""
     gc.collect()
     try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        _libc().malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: the memory is reused, just not returned
         pass
