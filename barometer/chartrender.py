@@ -170,6 +170,9 @@ def accessible_svg(svg: str) -> str:
 
 
 _SIZE = re.compile(r'<svg[^>]*?\swidth="([0-9.]+)"[^>]*?\sheight="([0-9.]+)"')
+_FLUID_SIZE = re.compile(r'<svg[^>]*?\sdata-size="([0-9]+)x([0-9]+)"')
+"""A fluid chart (:func:`barometer.svgchart.line_chart`): no size of its own, the width it is
+drawn for and the height it needs."""
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,9 @@ class ChartImage:
     underlay: str | None = None
     """An image drawn under this one, shared by many charts (the locators' outline of
     Belgium: 6 of their 6.6 KB, once instead of 621 times)."""
+    fluid: bool = False
+    """Drawn for any width (its text does not scale): the page gives it the width of its
+    column and its own height."""
 
 
 _UNDERLAY = re.compile(r'(<g [^>]*>)(<path fill="#eef1f5"[^>]*/>)')
@@ -213,7 +219,7 @@ def chart_images(
     images: dict[str, dict[str, ChartImage]] = {}
     for key in keys:
         texts = {lang: localise_svg(svgs[key.slug], lang) for lang in LANGS}
-        m = _SIZE.search(texts["en"])
+        m = _FLUID_SIZE.search(texts["en"]) or _SIZE.search(texts["en"])
         if m is None:
             raise ValueError(f"chart {key.slug}: an SVG without width and height")
         width, height = round(float(m.group(1))), round(float(m.group(2)))
@@ -230,7 +236,9 @@ def chart_images(
             owner = first_with.setdefault(text, lang)
             path = f"charts/{key.slug}.svg" if shared else f"charts/{key.slug}.{owner}.svg"
             files[path] = text
-            images[key.slug][lang] = ChartImage(path, width, height, underlay)
+            images[key.slug][lang] = ChartImage(
+                path, width, height, underlay, fluid=m.re is _FLUID_SIZE
+            )
     return files, images
 
 

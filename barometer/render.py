@@ -119,6 +119,8 @@ class Renderer:
             image = self.images.get(key, {}).get(lang)
             if image is not None:
                 size = f'width="{image.width}" height="{image.height}" alt="" decoding="async"'
+                if image.fluid:
+                    size += ' class="fluid"'
                 under = (
                     f'<img src="{escape(base + image.underlay)}" {size}>' if image.underlay else ""
                 )

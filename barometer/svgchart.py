@@ -31,8 +31,11 @@ from barometer.charts import FONT, data_columns, one_decimal
 E10, E5, E2 = math.sqrt(50), math.sqrt(10), math.sqrt(2)
 AXIS_COLOUR, GRID_COLOUR, LABEL_COLOUR = "#888", "#e6e6e6", "#333"
 LABEL_SIZE = 11
-DIGIT_WIDTH = 6.2
-"""Average advance of a digit at 11 px in the system UI fonts (for the room left of the y axis)."""
+PLOT_TOP, PLOT_BOTTOM, PLOT_SIDE = 16, 22, 3
+"""A line chart's room above the plot (the top value label), below it (the years) and at its
+sides (the lines' round ends), in pixels."""
+NARROW_YEARS = 6
+"""A yearly axis with more labels than this shows every other one on a narrow screen."""
 
 
 # --- scales (d3-array / d3-scale) ---------------------------------------------------------------
@@ -174,7 +177,15 @@ def decode_path(d: str) -> list[tuple[float, float]]:
 
 
 def line_chart(spec: dict) -> str:
-    """The SVG of an evolution spec: lines by ``line`` (0 = the entity, drawn last, bold)."""
+    """The SVG of an evolution spec: lines by ``line`` (0 = the entity, drawn last, bold).
+
+    The drawing is fluid: its root has no viewBox (``width``/``height`` 100 %, the size it is
+    shown at is the image's), the plot is a nested SVG that stretches to the width it is given
+    (``preserveAspectRatio="none"``, strokes that do not scale), and the labels are text in CSS
+    pixels placed by percentage: at 360 px wide its labels are 11 px as at 1280 px, where a
+    scaled drawing of 673 px would shrink them to about 5 px. The value labels sit above their
+    grid lines inside the plot (no margin whose width would have to follow the labels').
+    """
     width, height = spec["width"], spec["height"]
     inline = spec["data"]["values"]
     if isinstance(inline, str):
@@ -212,53 +223,48 @@ def line_chart(spec: dict) -> str:
     ]
     x_ticks = [(yr, x(date(yr, 1, 1).toordinal())) for yr in years]
     y_ticks = [(t, y(t)) for t in ticks(y0, y1, 5)]
-    y_labels = [label(t) for t, _ in y_ticks]
-    left = math.ceil(7 + DIGIT_WIDTH * max((len(t) for t in y_labels), default=1)) + 1
-    top_pad, right_pad, bottom_pad = 6, 12, 22
+    total = PLOT_TOP + height + PLOT_BOTTOM
+    # the plot's box in half pixels, a little wider than the lines so that their round ends
+    # at the first and last month are not cut
+    box_x, box_w = -PLOT_SIDE * UNIT, (width + 2 * PLOT_SIDE) * UNIT
 
+    def pct(px: float) -> str:
+        return f"{(px * UNIT - box_x) / box_w * 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+    alternate = step == 1 and len(x_ticks) > NARROW_YEARS
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="marks" width="{left + width + right_pad}"'
-        f' height="{top_pad + height + bottom_pad}"'
-        f' viewBox="0 0 {left + width + right_pad} {top_pad + height + bottom_pad}">',
-        f'<g transform="translate({left},{top_pad})" fill="none">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="marks fluid" width="100%" height="100%"'
+        f' data-size="{width + 2 * PLOT_SIDE}x{total}"'
+        f' font-family="{escape(FONT, {chr(39): "&#39;"})}" font-size="{LABEL_SIZE}px">',
+        "<style>path{vector-effect:non-scaling-stroke}"
+        + ("@media (max-width:480px){.alt{display:none}}" if alternate else "")
+        + "</style>",
+        f'<svg y="{PLOT_TOP}" width="100%" height="{height}" viewBox="{box_x} 0 {box_w}'
+        f' {height * UNIT}" preserveAspectRatio="none" overflow="visible" fill="none">',
         # grid: vertical at the year ticks, horizontal at the value ticks
         f'<path stroke="{GRID_COLOUR}" d="'
-        + "".join(f"M{one_decimal(px + 0.5)},0V{height}" for _, px in x_ticks)
-        + "".join(f"M0,{one_decimal(py + 0.5)}H{width}" for _, py in y_ticks)
+        + "".join(f"M{round(px * UNIT) + 1},0V{height * UNIT}" for _, px in x_ticks)
+        + "".join(f"M0,{round(py * UNIT) + 1}H{width * UNIT}" for _, py in y_ticks)
         + '"/>',
         # axis line and tick marks
-        f'<path stroke="{AXIS_COLOUR}" d="M0,{height + 0.5}H{width}'
-        + "".join(f"M{one_decimal(px + 0.5)},{height}v5" for _, px in x_ticks)
-        + "".join(f"M0,{one_decimal(py + 0.5)}h-5" for _, py in y_ticks)
+        f'<path stroke="{AXIS_COLOUR}" d="M0,{height * UNIT + 1}H{width * UNIT}'
+        + "".join(f"M{round(px * UNIT) + 1},{height * UNIT}v{5 * UNIT}" for _, px in x_ticks)
         + '"/>',
-        f'<g font-family="{escape(FONT, {chr(39): "&#39;"})}" font-size="{LABEL_SIZE}px"'
-        f' fill="{LABEL_COLOUR}">',
     ]
-    for yr, px in x_ticks:
-        anchor = "start" if px < 1 else "end" if px > width - 1 else "middle"
-        out.append(
-            f'<text text-anchor="{anchor}" transform="translate({one_decimal(px)},{height + 16})">{yr}</text>'
-        )
-    for text, (_, py) in zip(y_labels, y_ticks, strict=True):
-        out.append(
-            f'<text text-anchor="end" transform="translate(-7,{one_decimal(py + 3)})">{text}</text>'
-        )
-    out.append("</g>")
-
     lines: dict[tuple[int, int], list[tuple[int, float]]] = {}
     for day, value, i, p in zip(days, values, line_of, part_of, strict=True):
         lines.setdefault((i, p), []).append((day, value))
     dash = " ".join(
-        str(d * UNIT) for d in enc.get("strokeDash", {}).get("scale", {}).get("range", [[], []])[1]
+        f"{d:g}" for d in enc.get("strokeDash", {}).get("scale", {}).get("range", [[], []])[1]
     )
-    out.append(f'<g {HALF} stroke-linejoin="round" stroke-linecap="round">')
+    out.append('<g stroke-linejoin="round" stroke-linecap="round">')
     for i, p in sorted(lines, key=lambda k: (-k[0], k[1])):  # the entity (0) last, on top
         pts = sorted(lines[(i, p)])
         colour, stroke = colours[i % len(colours)], widths[i % len(widths)]
         if p:  # provisional months: dashed from the last stable point
             d = path_data([[(x(a), y(b)) for a, b in pts]])
             out.append(
-                f'<path stroke="{colour}" stroke-width="{stroke * UNIT:g}"'
+                f'<path stroke="{colour}" stroke-width="{stroke:g}"'
                 f' stroke-dasharray="{dash}" d="{d}"/>'
             )
             continue
@@ -272,14 +278,30 @@ def line_chart(spec: dict) -> str:
             ]
         )
         if d:
-            out.append(f'<path stroke="{colour}" stroke-width="{stroke * UNIT:g}" d="{d}"/>')
+            out.append(f'<path stroke="{colour}" stroke-width="{stroke:g}" d="{d}"/>')
         dots = pts if points else [run[0] for run in runs if len(run) == 1]
-        for a, b in dots:  # yearly points, and months standing alone between gaps
+        if dots:  # yearly points, and months standing alone between gaps: round ends of
+            # zero-length segments (a circle would stretch with the plot)
+            d = "".join(f"M{round(x(a) * UNIT)} {round(y(b) * UNIT)}h0" for a, b in dots)
             out.append(
-                f'<circle fill="{colour}" cx="{round(x(a) * UNIT)}" cy="{round(y(b) * UNIT)}"'
-                f' r="{(2.5 if points else stroke) * UNIT:g}"/>'
+                f'<path stroke="{colour}" stroke-width="{(5 if points else 2 * stroke):g}"'
+                f' d="{d.replace(" -", "-")}"/>'
             )
-    out.append("</g></g></svg>")
+    out.append("</g></svg>")
+    # labels: years under the axis, values above their grid lines at the left
+    out.append(f'<g fill="{LABEL_COLOUR}">')
+    for k, (yr, px) in enumerate(x_ticks):
+        anchor = "start" if px < 1 else "end" if px > width - 1 else "middle"
+        alt = ' class="alt"' if alternate and k % 2 else ""
+        out.append(
+            f'<text{alt} x="{pct(px)}" y="{PLOT_TOP + height + 16}" text-anchor="{anchor}">{yr}</text>'
+        )
+    for t, py in y_ticks:
+        out.append(
+            f'<text x="0" y="{one_decimal(PLOT_TOP + py - 4)}" stroke="#fff" stroke-width="3"'
+            f' paint-order="stroke">{label(t)}</text>'
+        )
+    out.append("</g></svg>")
     return "".join(out)
 
 

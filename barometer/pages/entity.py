@@ -14,6 +14,8 @@ from barometer.pages.types import (
     EntityPage,
     EntityScatter,
     LegendItem,
+    OverviewGroup,
+    OverviewRow,
     Ranks,
 )
 from barometer.vocabulary import (
@@ -48,6 +50,7 @@ def entity_page(b: PageBuilder, code: str) -> EntityPage:
             )
         )
     headline = lk.headline.code
+    overview_month = b.t.month(lk.last_month[headline])
 
     def side(codes: list[str]) -> tuple[AreaCount, ...]:
         rows = []
@@ -87,6 +90,8 @@ def entity_page(b: PageBuilder, code: str) -> EntityPage:
         other_names=tuple(sorted({ent["name_nl"], ent["name_fr"], ent["name_de"]} - {name})),
         breadcrumbs=tuple(b.link(c) for c in reversed(parents[1:])),
         measures=tuple(measures),
+        overview=overview(b, code, measures, overview_month) if code != HERSTAPPE else (),
+        overview_month=overview_month,
         side_month=b.t.month(lk.last_month[headline]),
         neighbours=side(lk.neighbours.get(code, [])),
         peers=side(lk.peers.get(code, [])),
@@ -108,6 +113,34 @@ def entity_page(b: PageBuilder, code: str) -> EntityPage:
         scatter=entity_scatter(b, code),
         compare_url=compare_link(b, code),
     )
+
+
+def overview(
+    b: PageBuilder, code: str, measures: list[EntityMeasure], month: str
+) -> tuple[OverviewGroup, ...]:
+    """Every measure of an area in a few lines, by right: its latest figures (those of its
+    section) and its last years as a sparkline; each row links to the measure's section."""
+    groups = []
+    rights = [(r.code, r.name[b.lang]) for r in b.lk.rights]
+    known = {code for code, _ in rights}
+    for right, name in [*rights, ("", "")]:  # then any measure of no known right, unheaded
+        rows = tuple(
+            OverviewRow(
+                id=m.id,
+                label=m.label,
+                count=m.figures.count,
+                per_1000=m.figures.per_1000,
+                yoy=m.figures.yoy,
+                yoy_direction=m.figures.yoy_direction,
+                month=m.figures.month if m.figures.month != month else None,
+                spark=b.lk.sparklines.get((code, m.id)),
+            )
+            for m in measures
+            if (b.lk.measure(m.id).right if b.lk.measure(m.id).right in known else "") == right
+        )
+        if rows:
+            groups.append(OverviewGroup(name=name, rows=rows))
+    return tuple(groups)
 
 
 def area_downloads(b: PageBuilder, code: str) -> tuple[Download, ...]:

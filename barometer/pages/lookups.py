@@ -19,9 +19,18 @@ import pandas as pd
 from barometer.indicators import stable_after
 from barometer.model import Model
 from barometer.notes import Figure, published_figures
+from barometer.pages.types import Sparkline
 from barometer.releases import Release
+from barometer.svgchart import simplify
 from barometer.vintages import Vintages
 from barometer.vocabulary import COUNTRY, REGIONS, Measure, Right
+
+SPARK_SIZE = (64, 20)
+"""A sparkline's box in CSS pixels (drawn in half pixels: :func:`barometer.svgchart.path_data`)."""
+SPARK_YEARS = 10
+"""A sparkline shows this many years of stable months up to the latest."""
+SPARK_TOLERANCE = 0.5
+"""A sparkline's points closer than this (px) to the line through their neighbours go."""
 
 CHART_GAP_SHARE = 0.01
 """A higher-level month whose non-reporting members hold more than 1 % of its population is a gap
@@ -94,6 +103,9 @@ class Lookups:
     children: dict[str, list[str]]
     monthly: dict[tuple[str, str], Series]
     """(area, measure) → its stable months."""
+    sparklines: dict[tuple[str, str], Sparkline]
+    """(area, measure) → its last :data:`SPARK_YEARS` years of stable months per 1000 (drawn
+    once here, not once per language)."""
     provisional: dict[tuple[str, str], Series]
     """(area, measure) → its provisional months (after the last stable one), if any."""
     vintages: Vintages
@@ -195,6 +207,7 @@ def build_lookups(model: Model) -> Lookups:
             income[c][int(y)] = float(v)
     cells, share_periods = _breakdown_counts(table)
     measures = tuple(m for m in canon.catalogue if m.code in last)
+    monthly = _series(table, "month", ~provisional)
     return Lookups(
         measures=measures,
         rights=canon.catalogue.rights,
@@ -207,7 +220,8 @@ def build_lookups(model: Model) -> Lookups:
         ),
         entities=entities,
         children=dict(children),
-        monthly=_series(table, "month", ~provisional),
+        monthly=monthly,
+        sparklines={k: sp for k, s in monthly.items() if (sp := sparkline(s)) is not None},
         provisional={
             k: _after(s, last[k[1]])
             for k, s in _series(table, "month", provisional).items()
@@ -313,6 +327,51 @@ def _breakdown_counts(table: pd.DataFrame) -> tuple[dict, dict[str, list[str]]]:
         for (g, m, cell), vals in zip(wide.index, wide.to_numpy().tolist(), strict=True):
             out[(g, m)][ptype][cell] = vals
     return dict(out), periods
+
+
+def sparkline(s: Series) -> Sparkline | None:
+    """The last :data:`SPARK_YEARS` years of a monthly series per 1000 as a small line: quarterly
+    averages of the months published (a month's noise is finer than a pixel of it), its own range
+    top to bottom (the shape, not the level: the figures beside it give the level), broken where a
+    quarter has no month, simplified to 0.5 px, in whole pixels (about 100 bytes a line, nine on
+    every area page). None without two quarters to draw."""
+    if not s.periods:
+        return None
+    end = s.periods[-1]
+    start = f"{int(end[:4]) - SPARK_YEARS}{end[4:]}"
+    sums: dict[int, list[float]] = {}
+    for p, v in zip(s.periods, np.asarray(s.per_1000, dtype="float64"), strict=True):
+        if p > start and v == v:
+            sums.setdefault(int(p[:4]) * 4 + (int(p[5:7]) - 1) // 3, []).append(float(v))
+    if len(sums) < 2:
+        return None
+    quarters = sorted(sums)
+    values = {q: sum(sums[q]) / len(sums[q]) for q in quarters}
+    q0, q1 = quarters[0], quarters[-1]
+    lo, hi = min(values.values()), max(values.values())
+    w, h, pad = SPARK_SIZE[0], SPARK_SIZE[1], 2.0
+
+    def xy(q: int) -> tuple[float, float]:
+        x = pad + (q - q0) / max(q1 - q0, 1) * (w - 2 * pad)
+        v = values[q]
+        return x, h / 2 if hi == lo else pad + (hi - v) / (hi - lo) * (h - 2 * pad)
+
+    runs: list[list[tuple[float, float]]] = []
+    prev = q0
+    for q in quarters:
+        if not runs or q - prev > 1:
+            runs.append([])
+        runs[-1].append(xy(q))
+        prev = q
+    d = []
+    for run in runs:
+        pts = [(round(x), round(y)) for x, y in simplify(run, SPARK_TOLERANCE)]
+        d.append(f"M{pts[0][0]} {pts[0][1]}")
+        steps = [(b[0] - a[0], b[1] - a[1]) for a, b in zip(pts, pts[1:], strict=False)]
+        if steps:
+            d.append("l" + " ".join(f"{dx} {dy}" for dx, dy in steps).replace(" -", "-"))
+    x, y = runs[-1][-1]
+    return Sparkline(d="".join(d), x=round(x), y=round(y), since=str(q0 // 4))
 
 
 def _after(s: Series, month: str) -> Series:

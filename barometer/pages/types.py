@@ -156,6 +156,41 @@ class Ranks:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Sparkline:
+    """A measure's last years in one area as a small line (no axes): path data in pixels of a
+    :data:`~barometer.pages.lookups.SPARK_SIZE` box, and its last point."""
+
+    d: str
+    x: int
+    y: int
+    since: str
+    """The year it starts."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class OverviewRow:
+    """One measure in the overview at the top of an area's page."""
+
+    id: str
+    label: str
+    count: str
+    per_1000: str
+    yoy: str
+    yoy_direction: str
+    month: str | None
+    """The measure's latest month when it differs from the overview's (its caption's)."""
+    spark: Sparkline | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class OverviewGroup:
+    """The measures of one right."""
+
+    name: str
+    rows: tuple[OverviewRow, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class EntityMeasure:
     """One measure's section of an area's page."""
 
@@ -444,6 +479,9 @@ class EntityPage(Page):
     other_names: tuple[str, ...]
     breadcrumbs: tuple[Link, ...]
     measures: tuple[EntityMeasure, ...]
+    overview: tuple[OverviewGroup, ...]
+    """Every measure's latest figures and last years, by right (empty for Herstappe)."""
+    overview_month: str
     side_month: str
     """The month of the neighbours' and peers' figures (headline measure)."""
     neighbours: tuple[AreaCount, ...]

@@ -135,7 +135,21 @@ var Barometer = (function () {
     target.textContent = "";
     target.appendChild(svg);
   }
-  return { base: base, lang: lang, locale: locale, runtime: runtime, fmt: fmt, embedOptions: embedOptions, presentational: presentational, lineChart: lineChart };
+  // A scatter wider than a phone scrolls sideways in its box: bring a dot (x in the chart's
+  // pixels) to the middle of it.
+  function scrollTo(box, x) {
+    if (box.scrollWidth > box.clientWidth) { box.scrollLeft = x - box.clientWidth / 2; }
+  }
+  return { base: base, lang: lang, locale: locale, runtime: runtime, fmt: fmt, embedOptions: embedOptions, presentational: presentational, lineChart: lineChart, scrollTo: scrollTo };
+})();
+
+// An area's page: its own dot on the income scatter starts in view.
+(function () {
+  "use strict";
+  Array.prototype.forEach.call(document.querySelectorAll("figure.chart.scatter .svg"), function (box) {
+    var ring = box.querySelector("svg > circle");
+    if (ring) { Barometer.scrollTo(box, Number(ring.getAttribute("cx"))); }
+  });
 })();
 
 (function () {
@@ -187,6 +201,9 @@ var Barometer = (function () {
       });
     } else if (spec.encoding) {
       (spec.data.values || []).forEach(function (d) { d.name = names[d.line] || ""; });
+      // as wide as its column, like the fluid drawing it replaces: its text stays 11 px on a phone
+      spec.width = "container";
+      spec.autosize = { type: "fit-x", contains: "padding" };
       spec.mark = { type: "line", point: { size: 30, opacity: 0 } };
       spec.encoding.tooltip = [{ field: "name", type: "nominal", title: nameTitle }, { field: "date", type: "temporal", title: "", format: "%m/%Y" }, { field: "value", type: "quantitative", title: valueTitle, format: ",.2f" }];
     }
@@ -241,6 +258,7 @@ var Barometer = (function () {
     t.textContent = name;
     g.appendChild(c); g.appendChild(t);
     svg.appendChild(g);
+    Barometer.scrollTo(svg.parentNode, p[0]);
   }
   function show() {
     var o = select.options[select.selectedIndex];
