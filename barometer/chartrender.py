@@ -124,7 +124,7 @@ def render_svgs(
     (:mod:`barometer.svgchart`, a few milliseconds each, across the cores), the scatters
     rendered by vl-convert in parallel through the cache."""
     out: dict[str, str] = {}
-    lines = [k for k, s in specs.items() if native_kind(s) in ("line", "choropleth")]
+    lines = [k for k, s in specs.items() if native_kind(s) in ("line", "choropleth", "strip")]
     for key, spec in specs.items():
         if native_kind(spec) == "locator":  # one projection shared by all: fastest here
             out[key.slug] = _draw_spec(spec)

@@ -373,6 +373,40 @@ def scatter(
     }
 
 
+def strip(
+    values: list[tuple[float, int]],
+    domain: tuple[float, float],
+    *,
+    width: int = 640,
+    height: int = 26,
+) -> dict:
+    """Every municipality's rate as a tick on one axis, coloured by region (``values``: rate,
+    region index): where an area stands among all. The x ``domain`` is explicit so that a page
+    can mark a rate on it."""
+    return {
+        "width": width,
+        "height": height,
+        "data": {"values": [{"v": v, "g": g} for v, g in values]},
+        "mark": {"type": "tick", "opacity": 0.5, "thickness": 1},
+        "encoding": {
+            "x": {
+                "field": "v",
+                "type": "quantitative",
+                "title": None,
+                "scale": {"domain": list(domain), "nice": False},
+                "axis": {"tickCount": 5},
+            },
+            "color": {
+                "field": "g",
+                "type": "nominal",
+                "legend": None,
+                "scale": {"domain": [0, 1, 2], "range": REGION_COLOURS},
+            },
+        },
+        "usermeta": {"native": "strip"},
+    }
+
+
 def quantile_classes(values: dict[str, float], k: int = 5) -> tuple[dict[str, int], list[float]]:
     """Quantile classes (equal numbers of entities per class); breaks rounded to 2 significant digits.
 

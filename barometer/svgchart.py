@@ -451,6 +451,51 @@ def choropleth_map(spec: dict) -> str:
     return "".join(out)
 
 
+STRIP_TOP, STRIP_BOTTOM = 2, 18
+"""A strip's room above its ticks and below them (the axis labels), in pixels."""
+STRIP_UNITS = 1000
+"""A strip's ticks are placed on a grid of this many steps across its width."""
+
+
+def strip_chart(spec: dict) -> str:
+    """The SVG of a strip spec (:func:`barometer.charts.strip`): a tick per area at its rate,
+    coloured by region, on a fluid drawing like :func:`line_chart` (labels 11 px at any width).
+    A page marks an area on it at ``rate / domain end`` of its width."""
+    height = spec["height"]
+    lo, hi = spec["encoding"]["x"]["scale"]["domain"]
+    colours = spec["encoding"]["color"]["scale"]["range"]
+    opacity = spec["mark"]["opacity"]
+    by_group: dict[int, set[int]] = {}
+    for row in spec["data"]["values"]:
+        x = round((row["v"] - lo) / (hi - lo) * STRIP_UNITS)
+        by_group.setdefault(row["g"], set()).add(x)
+    total = STRIP_TOP + height + STRIP_BOTTOM
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="marks fluid" width="100%" height="100%"'
+        f' data-size="{spec["width"]}x{total}"'
+        f' font-family="{escape(FONT, {chr(39): "&#39;"})}" font-size="{LABEL_SIZE}px">',
+        "<style>path{vector-effect:non-scaling-stroke}</style>",
+        f'<svg y="{STRIP_TOP}" width="100%" height="{height}" viewBox="0 0 {STRIP_UNITS} {height}"'
+        f' preserveAspectRatio="none" overflow="visible" fill="none">',
+        f'<path stroke="{AXIS_COLOUR}" d="M0 {height - 0.5}H{STRIP_UNITS}"/>',
+    ]
+    for g in sorted(by_group):
+        d = "".join(f"M{x} 0v{height}" for x in sorted(by_group[g]))
+        out.append(
+            f'<path stroke="{colours[g % len(colours)]}" stroke-opacity="{opacity}" d="{d}"/>'
+        )
+    out.append(f'</svg><g fill="{LABEL_COLOUR}">')
+    for t in ticks(lo, hi, spec["encoding"]["x"]["axis"]["tickCount"]):
+        frac = (t - lo) / (hi - lo)
+        anchor = "start" if frac < 0.01 else "end" if frac > 0.99 else "middle"
+        out.append(
+            f'<text x="{frac * 100:.2f}%" y="{STRIP_TOP + height + 14}"'
+            f' text-anchor="{anchor}">{label(t)}</text>'
+        )
+    out.append("</g></svg>")
+    return "".join(out)
+
+
 def native_kind(spec: dict) -> str | None:
     """'line' or 'locator' for the specs this module draws, else None (→ vl-convert)."""
     return spec.get("usermeta", {}).get("native")
@@ -465,4 +510,6 @@ def native(spec: dict) -> str | None:
         return locator_map(spec)
     if kind == "choropleth":
         return choropleth_map(spec)
+    if kind == "strip":
+        return strip_chart(spec)
     return None

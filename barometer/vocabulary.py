@@ -174,8 +174,8 @@ PAGE_SLUGS = {
 
 # --- chart keys --------------------------------------------------------------------------------
 
-ChartKind = Literal["evo", "map", "locator", "scatter", "published"]
-CHART_KINDS: tuple[ChartKind, ...] = ("evo", "map", "locator", "scatter", "published")
+ChartKind = Literal["evo", "map", "locator", "scatter", "published", "strip"]
+CHART_KINDS: tuple[ChartKind, ...] = ("evo", "map", "locator", "scatter", "published", "strip")
 OVERVIEW = "regions"
 """The ``area`` of the evolution chart of Belgium and its regions (a measure page's chart)."""
 
@@ -205,6 +205,7 @@ class ChartKey:
             "locator": (self.area,),
             "scatter": (self.area, self.measure),
             "published": (self.measure,),
+            "strip": (self.measure,),
         }[self.kind]
         return "-".join((self.kind, *(p for p in parts if p)))
 

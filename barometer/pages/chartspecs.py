@@ -17,6 +17,7 @@ from barometer.i18n import entity_name
 from barometer.indicators import RATIO_BASE
 from barometer.pages.lookups import Lookups
 from barometer.pages.scatters import ScatterModel
+from barometer.svgchart import nice
 from barometer.vocabulary import COUNTRY, LANGS, LAYERS, OVERVIEW, REGIONS, ChartKey
 
 LEVEL_MAPS = ("region", "province", "arrondissement")
@@ -82,6 +83,15 @@ def chart_specs(lk: Lookups, topology: dict, scatter: ScatterModel | None) -> Ch
                     },
                 )
                 breaks[key] = tuple(cuts)
+        rates = [
+            (v, REGIONS.index(lk.entities[c]["region"]))
+            for c in lk.codes("municipality")
+            if (v := lk.value(c, m.code, "per_1000")[0]) == v
+        ]
+        if rates:
+            specs[ChartKey("strip", measure=m.code)] = charts.strip(
+                rates, nice(0.0, max(max(v for v, _ in rates), 1e-9))
+            )
         if m.subset_of == RATIO_BASE:  # gpmi, spi: their share of the integration income
             classes, cuts = charts.quantile_classes(
                 {c: lk.value(c, m.code, "ratio_ris")[0] for c in lk.codes("municipality")}

@@ -17,6 +17,7 @@ from barometer.pages.types import (
     OverviewGroup,
     OverviewRow,
     Ranks,
+    StripMark,
 )
 from barometer.vocabulary import (
     COUNTRY,
@@ -47,6 +48,7 @@ def entity_page(b: PageBuilder, code: str) -> EntityPage:
                 breakdown=breakdown(b, code, parent, m.code) if code != HERSTAPPE else (),
                 parent_name=b.name(parent) if parent else "",
                 ranks=_ranks(b, code, m.code),
+                strip=strip_mark(b, code, m.code) if m.code == lk.headline.code else None,
             )
         )
     headline = lk.headline.code
@@ -141,6 +143,62 @@ def overview(
         if rows:
             groups.append(OverviewGroup(name=name, rows=rows))
     return tuple(groups)
+
+
+def strip_mark(b: PageBuilder, code: str, measure: str) -> StripMark | None:
+    """A municipality on the strip of every municipality's rate, with its region's median, and
+    in words: where it stands among all, and against its region given its population
+    (:mod:`barometer.standing`). None for an area that is not a municipality with a figure."""
+    key = ChartKey("strip", measure=measure)
+    st = b.lk.standings.get(measure, {}).get(code)
+    if st is None or key not in b.inputs.charts:
+        return None
+    lo, hi = b.inputs.charts.specs[key]["encoding"]["x"]["scale"]["domain"]
+
+    def at(v: float) -> str:
+        return f"{min(max((v - lo) / (hi - lo), 0.0), 1.0) * 100:.2f}%"
+
+    _ = b._
+    name, region = b.name(code), b.name(b.lk.entities[code]["region"])
+    verdict = {
+        "higher": _(
+            "{name} is above that band: its rate is higher than the region's beyond chance."
+        ),
+        "lower": _("{name} is below that band: its rate is lower than the region's beyond chance."),
+        "within": _("{name} is within that band: its rate cannot be told apart from the region's."),
+    }[st.verdict]
+    text = " ".join(
+        (
+            _(
+                "{name}: {rate} per 1000 inhabitants, higher than in {share} of the other {n} municipalities. {region}: {median} in its median municipality, {base} overall."
+            ).format(
+                name=name,
+                rate=b.rate(st.rate),
+                share=b.t.percent(st.below, 0),
+                n=st.others,
+                region=region,
+                median=b.rate(st.region_median),
+                base=b.rate(st.region_rate),
+            ),
+            _(
+                "At the region's rate, chance alone gives a municipality of {population} inhabitants a rate between {lo} and {hi} in 95 of 100 cases (Poisson limits)."
+            ).format(
+                population=b.count(st.population), lo=b.rate(st.band[0]), hi=b.rate(st.band[1])
+            ),
+            verdict.format(name=name),
+        )
+    )
+    return StripMark(
+        chart=key.slug,
+        x=at(st.rate),
+        median_x=at(st.region_median),
+        caption=_("{measure} per 1000 inhabitants in every municipality, {month}").format(
+            measure=b.measure_name(b.lk.measure(measure)), month=b.t.month(b.lk.last_month[measure])
+        ),
+        legend_self=name,
+        legend_median=_("Median, {region}").format(region=region),
+        text=text,
+    )
 
 
 def area_downloads(b: PageBuilder, code: str) -> tuple[Download, ...]:

@@ -21,6 +21,7 @@ from barometer.model import Model
 from barometer.notes import Figure, published_figures
 from barometer.pages.types import Sparkline
 from barometer.releases import Release
+from barometer.standing import Standing, standings
 from barometer.svgchart import simplify
 from barometer.vintages import Vintages
 from barometer.vocabulary import COUNTRY, REGIONS, Measure, Right
@@ -103,6 +104,9 @@ class Lookups:
     children: dict[str, list[str]]
     monthly: dict[tuple[str, str], Series]
     """(area, measure) → its stable months."""
+    standings: dict[str, dict[str, Standing]]
+    """Measure → municipality → where its latest rate stands among all and against its region
+    (:mod:`barometer.standing`)."""
     sparklines: dict[tuple[str, str], Sparkline]
     """(area, measure) → its last :data:`SPARK_YEARS` years of stable months per 1000 (drawn
     once here, not once per language)."""
@@ -208,6 +212,13 @@ def build_lookups(model: Model) -> Lookups:
     cells, share_periods = _breakdown_counts(table)
     measures = tuple(m for m in canon.catalogue if m.code in last)
     monthly = _series(table, "month", ~provisional)
+    municipalities = [c for c, e in entities.items() if e["level"] == "municipality"]
+    region_of = {c: entities[c]["region"] for c in municipalities}
+
+    def rate(code: str, measure: str) -> float:
+        cells = latest.get((code, measure), {})
+        return float(cells.get(("per_1000", "total", "total"), (math.nan, ""))[0])
+
     return Lookups(
         measures=measures,
         rights=canon.catalogue.rights,
@@ -221,6 +232,15 @@ def build_lookups(model: Model) -> Lookups:
         entities=entities,
         children=dict(children),
         monthly=monthly,
+        standings={
+            m.code: standings(
+                {c: v for c in municipalities if (v := rate(c, m.code)) == v},
+                _populations(canon.population, int(last[m.code][:4])),
+                region_of,
+                {r: rate(r, m.code) for r in REGIONS},
+            )
+            for m in measures
+        },
         sparklines={k: sp for k, s in monthly.items() if (sp := sparkline(s)) is not None},
         provisional={
             k: _after(s, last[k[1]])
@@ -289,6 +309,13 @@ def _ranked_count(latest_rows: pd.DataFrame, entities: dict[str, dict]) -> dict:
     ):
         out[(m, lvl, COUNTRY)] = int(n)
     return out
+
+
+def _populations(population: pd.DataFrame, year: int) -> dict[str, int]:
+    """Each code's population on 1 January of ``year``, else of its latest earlier year (the
+    indicators' denominator rule)."""
+    known = population[population.year <= year].sort_values("year")
+    return {str(c): int(t) for c, t in zip(known.code, known.total, strict=True)}
 
 
 def _population_years(population: pd.DataFrame, entities: dict[str, dict]) -> dict:

@@ -15,7 +15,7 @@ from barometer.pages.figures import (
     ratio_map,
 )
 from barometer.pages.types import Download, MeasurePage, NavLink, RankingRow, RevisionRow
-from barometer.vocabulary import COUNTRY, HERSTAPPE, OVERVIEW, ChartKey, Measure
+from barometer.vocabulary import COUNTRY, HERSTAPPE, N_, OVERVIEW, ChartKey, Measure
 
 RANKING = "ranking"
 """The id of the measure page's ranking: every municipality's figure."""
@@ -100,6 +100,11 @@ def measure_downloads(b: PageBuilder, m: str) -> tuple[Download, ...]:
     )
 
 
+VERSUS = {"higher": N_("higher"), "lower": N_("lower"), "within": N_("within chance")}
+"""A municipality against its region's rate (:attr:`barometer.standing.Standing.verdict`): the
+words of the ranking's column (msgids)."""
+
+
 def _ranking(b: PageBuilder, m: str) -> tuple[RankingRow, ...]:
     """Every municipality with figures, highest rate first (unranked last, by name)."""
     rows = []
@@ -109,6 +114,7 @@ def _ranking(b: PageBuilder, m: str) -> tuple[RankingRow, ...]:
         rate, _f = b.value(c, m, "per_1000")
         cnt, _f = b.value(c, m, "count")
         rank, _f = b.value(c, m, "rank_country")
+        st = b.lk.standings.get(m, {}).get(c)
         row = RankingRow(
             name=b.name(c),
             url=b.url(c),
@@ -117,6 +123,8 @@ def _ranking(b: PageBuilder, m: str) -> tuple[RankingRow, ...]:
             count=b.count(cnt),
             per_1000=b.rate(rate),
             rank="–" if nan(rank) else str(int(rank)),
+            versus=b._(VERSUS[st.verdict]) if st else "",
+            versus_class=st.verdict if st else "",
         )
         rows.append((math.inf if nan(rank) else rank, row.name, row))
     rows.sort(key=lambda r: (r[0], r[1]))

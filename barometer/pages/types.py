@@ -191,6 +191,22 @@ class OverviewGroup:
 
 
 @dataclass(frozen=True, kw_only=True)
+class StripMark:
+    """A municipality on the strip of every municipality's rate (a shared image), with its
+    region's median: positions as percentages of the strip's width, and what it shows in words."""
+
+    chart: str
+    """The strip's chart key (:class:`barometer.vocabulary.ChartKey` as text)."""
+    x: str
+    median_x: str
+    caption: str
+    legend_self: str
+    legend_median: str
+    text: str
+    """Where it stands among all, and against its region given its size (the funnel band)."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class EntityMeasure:
     """One measure's section of an area's page."""
 
@@ -203,6 +219,8 @@ class EntityMeasure:
     breakdown: tuple[BreakdownGroup, ...]
     parent_name: str
     ranks: Ranks | None
+    strip: StripMark | None = None
+    """The headline measure of a municipality: where it stands among all."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -288,6 +306,11 @@ class RankingRow:
     count: str
     per_1000: str
     rank: str
+    versus: str
+    """Against its region's rate given its population: higher or lower beyond chance, or
+    within the band chance produces (the funnel band), in words; '' without a figure."""
+    versus_class: str
+    """'higher', 'lower', 'within' or ''."""
 
 
 @dataclass(frozen=True, kw_only=True)
