@@ -155,6 +155,17 @@ KEY_COLUMNS = ("geo_id", "year", "month", "period_type", "status", "data_status"
 
 GEO_ID_PREFIX = "BE"
 
+OWN_LICENSE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0: the barometer's figures and downloads, reused "
+    "freely, citing the barometer and its sources",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
+"""The licence of what the barometer publishes (its inputs keep theirs: :data:`LICENSES` or the
+extract's metadata)."""
+CODE_LICENSE = {"name": "MIT", "title": "MIT licence (the code that builds the barometer)"}
+"""The licence of the code (``pyproject.toml``, ``LICENSE``)."""
+
 LICENSES = [
     {
         "name": "Statbel-open-data",
@@ -924,7 +935,8 @@ def datapackage(
         "extract_date": meta["extract_date"],
         "previous_vintage": meta.get("previous_vintage"),
         "version": meta["extract_date"],
-        "licenses": meta.get("licenses") or LICENSES,
+        "licenses": [OWN_LICENSE, *(meta.get("licenses") or LICENSES)],
+        "code_license": CODE_LICENSE,
         "sources": [{"title": s["publisher"], "path": s["page"]} for s in sources],
         "resources": resources,
     }
@@ -1028,7 +1040,9 @@ def readme(
         lines.append(f"  {term}: {text}")
     lines += [
         "",
-        "Licences: " + "; ".join(lic["title"] for lic in meta.get("licenses") or LICENSES),
+        "Licences: "
+        + "; ".join(lic["title"] for lic in [OWN_LICENSE, *(meta.get("licenses") or LICENSES)])
+        + f"; code: {CODE_LICENSE['title']}",
     ]
     return "\n".join(lines) + "\n"
 
@@ -1075,7 +1089,9 @@ class AboutSheet:
             ),
             (
                 "Licence",
-                "; ".join(lic["title"] for lic in self.meta.get("licenses") or LICENSES),
+                "; ".join(
+                    lic["title"] for lic in [OWN_LICENSE, *(self.meta.get("licenses") or LICENSES)]
+                ),
                 "",
             ),
         ]

@@ -168,6 +168,14 @@ class Renderer:
             )
             .encode("utf-8")
         }
+        titles = {
+            code: load_lang(code).gettext("Barometer of social integration") for code in LANGS
+        }
+        files[PurePosixPath("embed/index.html")] = (
+            self.env.get_template("embed.html")
+            .render(base="../", langs=LANGS, titles=titles)
+            .encode("utf-8")
+        )
         files[PurePosixPath("index.html")] = (
             self.env.get_template("root.html")
             .render(

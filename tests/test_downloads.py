@@ -399,6 +399,9 @@ def test_datapackage_is_small_and_valid_and_its_resources_validate(dl, tmp_path)
     assert package["title"].startswith("SYNTHETIC DATA")
     assert package["extract_date"] == "2026-12-01" and package["synthetic"] is True
     assert package["previous_vintage"] == "2026-11-02"
+    # its own licence first (data: CC BY 4.0; code: MIT), then the inputs' licences
+    assert package["licenses"][0]["name"] == "CC-BY-4.0" and len(package["licenses"]) >= 3
+    assert package["code_license"]["name"] == "MIT"
     report = frictionless.Package.validate_descriptor(str(dl / "datapackage.json"))
     assert report.valid, report.flatten(["type", "note"])
     by_name = {r["name"]: r for r in package["resources"]}

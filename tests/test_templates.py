@@ -71,7 +71,13 @@ def _templates() -> list[str]:
 
 def test_every_template_belongs_to_a_page_type_or_is_shared():
     own = {cls.template for cls in t.PAGE_TYPES}
-    shared = LAYOUT | {"partials/csp.html", "macros/figures.html", "root.html"}
+    shared = LAYOUT | {
+        "partials/csp.html",
+        "partials/kit.html",
+        "macros/figures.html",
+        "root.html",
+        "embed.html",
+    }
     assert set(_templates()) == own | shared
     for name in own | shared:
         assert (TEMPLATES / name).is_file(), name

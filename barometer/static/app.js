@@ -644,3 +644,233 @@ var Barometer = (function () {
   if (q) { input.value = q.slice(0, 200); }
   input.focus();
 })();
+
+// Reuse kit: every chart and map gets "Share and download": its image as SVG and PNG, its data
+// as CSV (from the figure's data table, or the ranking it points to), a link to it, an embed
+// snippet, a "cite this" line and the licence. Built here from the words the page carries once
+// (#kit): the same kit written into the HTML of every chart would cost ~11 MB of the site.
+(function () {
+  "use strict";
+  var kit = document.getElementById("kit");
+  if (!kit || !window.fetch) { return; }
+  var w = kit.dataset;
+  var root = new URL(Barometer.base, window.location.href);
+  var path = window.location.pathname.slice(root.pathname.length);
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text) { e.textContent = text; }
+    return e;
+  }
+  function save(name, href) {
+    var a = el("a", { href: href, download: name });
+    document.body.appendChild(a);
+    a.click();
+    a.parentNode.removeChild(a);
+  }
+  // The chart as SVG text, self-contained and sized as on screen: a fluid drawing has no size
+  // of its own; an image inside an inline chart (the scatter under a municipality's dot) is
+  // inlined, since an SVG file or a PNG cannot fetch it.
+  function svgText(fig) {
+    var box = fig.querySelector(".svg");
+    var img = box.querySelector("img:last-of-type");
+    var svg = box.querySelector("svg");
+    // a fluid drawing at least as wide as a page column (a phone's would be narrow for print)
+    var width = img ? Math.max(Math.round(box.clientWidth), 720) : Number(svg.getAttribute("width"));
+    var height = img ? Math.round(img.clientHeight) : Number(svg.getAttribute("height"));
+    var sized = function (text) {
+      return text.replace(/<svg\b([^>]*)>/, function (m, attrs) {
+        attrs = attrs.replace(/\s(width|height)="[^"]*"/g, "");
+        if (!/xmlns=/.test(attrs)) { attrs += ' xmlns="http://www.w3.org/2000/svg"'; }
+        if (!/font-family=/.test(attrs)) { attrs += ' font-family="system-ui, sans-serif"'; }
+        return "<svg" + attrs + ' width="' + width + '" height="' + height + '">';
+      });
+    };
+    if (img) {
+      return fetch(img.src).then(function (r) { return r.text(); }).then(sized);
+    }
+    var text = new XMLSerializer().serializeToString(svg);
+    var inner = svg.querySelector("image");
+    if (!inner) { return Promise.resolve(sized(text)); }
+    var src = new URL(inner.getAttribute("href"), window.location.href).href;
+    return fetch(src).then(function (r) { return r.text(); }).then(function (under) {
+      under = under.replace(/<\?xml[^>]*>/, "");
+      return sized(text.replace(/<image\b[^>]*\/>|<image\b[^>]*>\s*<\/image>/, under));
+    });
+  }
+  // The exported image says what it shows, like the page: title, legend, the chart, then the
+  // source, licence and address (an image reposted alone keeps them).
+  function esc(t) { return t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;"); }
+  function lines(text, width, size, bold) {
+    var max = Math.max(20, Math.floor(width / (size * (bold ? 0.64 : 0.56)))), out = [], line = "";
+    text.split(/\s+/).forEach(function (word) {
+      if (line && (line + " " + word).length > max) { out.push(line); line = word; } else { line = line ? line + " " + word : word; }
+    });
+    if (line) { out.push(line); }
+    return out;
+  }
+  function framed(fig, chart) {
+    var width = Number(/<svg\b[^>]*\swidth="(\d+)"/.exec(chart)[1]);
+    var height = Number(/<svg\b[^>]*\sheight="(\d+)"/.exec(chart)[1]);
+    var y = 8, parts = [];
+    lines(((fig.querySelector("figcaption") || {}).textContent || "").trim(), width, 16, true).forEach(function (l) {
+      y += 20;
+      parts.push('<text x="0" y="' + y + '" font-size="16" font-weight="700" fill="#1c2330">' + esc(l) + "</text>");
+    });
+    var x = 0;
+    y += 8;
+    Array.prototype.forEach.call(fig.querySelectorAll(".legend li"), function (li) {
+      var label = li.textContent.trim(), sw = li.querySelector(".swatch");
+      var colour = sw ? getComputedStyle(sw).backgroundColor : "";
+      var room = 36 + label.length * 8;
+      if (x && x + room > width) { x = 0; y += 18; }
+      if (colour && colour !== "rgba(0, 0, 0, 0)") {
+        parts.push('<rect x="' + x + '" y="' + (y + 5) + '" width="18" height="5" rx="2" fill="' + colour + '"/>');
+      }
+      parts.push('<text x="' + (x + 24) + '" y="' + (y + 12) + '" font-size="13" fill="#1c2330">' + esc(label) + "</text>");
+      x += room;
+    });
+    y += fig.querySelector(".legend li") ? 26 : 4;
+    var top = y;
+    y += height + 6;
+    var foot = [];
+    lines(w.source + ". " + w.licence + " " + root.href + path + "#" + fig.id, width, 11).forEach(function (l) {
+      y += 14;
+      foot.push('<text x="0" y="' + y + '" font-size="11" fill="#5b6474">' + esc(l) + "</text>");
+    });
+    y += 8;
+    return '<svg xmlns="http://www.w3.org/2000/svg" width="' + (width + 24) + '" height="' + y + '" font-family="system-ui, sans-serif">' +
+      '<rect width="100%" height="100%" fill="#fff"/><g transform="translate(12,0)">' + parts.join("") +
+      chart.replace(/<svg\b/, '<svg y="' + top + '"') + foot.join("") + "</g></svg>";
+  }
+  function png(fig, name) {
+    svgText(fig).then(function (text) {
+      var image = new Image();
+      image.onload = function () {
+        var scale = 2, c = document.createElement("canvas");
+        c.width = image.width * scale;
+        c.height = image.height * scale;
+        var g = c.getContext("2d");
+        g.fillStyle = "#fff";
+        g.fillRect(0, 0, c.width, c.height);
+        g.drawImage(image, 0, 0, c.width, c.height);
+        save(name, c.toDataURL("image/png"));
+      };
+      image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(framed(fig, text));
+    });
+  }
+  function dataTable(fig) {
+    var t = fig.querySelector("details.data-table table");
+    var ref = fig.querySelector('a[href^="#"]');
+    if (!t && ref) { t = document.getElementById(ref.getAttribute("href").slice(1)); }
+    return t && t.tagName === "TABLE" ? t : null;
+  }
+  function csv(table) {
+    var cell = function (c) {
+      var s = c.textContent.replace(/\s+/g, " ").trim();
+      return /[",\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+    };
+    return Array.prototype.map.call(table.querySelectorAll("tr"), function (tr) {
+      return Array.prototype.map.call(tr.children, cell).join(",");
+    }).join("\n") + "\n";
+  }
+  function field(label, value, multiline) {
+    var p = el("p", { "class": "kit-field" });
+    var id = "k" + Math.random().toString(36).slice(2, 9);
+    p.appendChild(el("label", { "for": id }, label));
+    var input = el(multiline ? "textarea" : "input", { id: id, readonly: "", rows: "3" });
+    input.value = value;
+    p.appendChild(input);
+    var copy = el("button", { type: "button" }, w.copy);
+    copy.addEventListener("click", function () {
+      input.select();
+      if (navigator.clipboard) { navigator.clipboard.writeText(value); }
+    });
+    p.appendChild(copy);
+    return p;
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("figure.chart[data-chart][id]"), function (fig) {
+    var name = fig.getAttribute("data-chart");
+    var caption = (fig.querySelector("figcaption") || {}).textContent || document.title;
+    var url = root.href + path + "#" + fig.id;
+    var details = el("details", { "class": "reuse" });
+    details.appendChild(el("summary", {}, w.share));
+    var buttons = el("p", { "class": "kit-files" });
+    var svgButton = el("button", { type: "button" }, w.svg);
+    svgButton.addEventListener("click", function () {
+      svgText(fig).then(function (t) { save(name + ".svg", "data:image/svg+xml;charset=utf-8," + encodeURIComponent(framed(fig, t))); });
+    });
+    var pngButton = el("button", { type: "button" }, w.png);
+    pngButton.addEventListener("click", function () { png(fig, name + ".png"); });
+    buttons.appendChild(svgButton);
+    buttons.appendChild(pngButton);
+    var table = dataTable(fig);
+    if (table) {
+      var csvButton = el("button", { type: "button" }, w.csv);
+      csvButton.addEventListener("click", function () {
+        save(name + ".csv", "data:text/csv;charset=utf-8," + encodeURIComponent("\ufeff" + csv(table)));
+      });
+      buttons.appendChild(csvButton);
+    }
+    details.appendChild(buttons);
+    details.appendChild(field(w.link, url));
+    var embed = root.href + "embed/?p=" + encodeURIComponent(path) + "&c=" + encodeURIComponent(name);
+    details.appendChild(field(w.embed, '<iframe src="' + embed + '" width="100%" height="520" style="border:0" loading="lazy" title="' +
+      caption.replace(/"/g, "&quot;") + '"></iframe>', true));
+    var today = new Date().toISOString().slice(0, 10);
+    details.appendChild(field(w.cite, caption.trim() + ". " + w.source + ". " + url + " (" + w.accessed + " " + today + ").", true));
+    var licence = el("p", { "class": "note" });
+    licence.appendChild(el("a", { href: "https://creativecommons.org/licenses/by/4.0/", rel: "license" }, w.licence));
+    details.appendChild(licence);
+    fig.appendChild(details);
+  });
+})();
+
+// The embed page (embed/?p=<page>&c=<chart>): the chart's figure from its page, with its source
+// and licence. Only a page of this site and a chart key are accepted.
+(function () {
+  "use strict";
+  var main = document.getElementById("embed");
+  if (!main || !window.fetch) { return; }
+  var q = new URLSearchParams(window.location.search);
+  var p = q.get("p") || "", c = q.get("c") || "";
+  if (!/^[a-z]{2}\/[a-z0-9_\/-]*$/.test(p) || p.indexOf("..") >= 0 || p.indexOf("//") >= 0 || !/^[a-z0-9_-]+$/.test(c)) { return; }
+  var src = new URL(p, Barometer.base).href;
+  fetch(src).then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); }).then(function (html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var fig = doc.querySelector('figure[data-chart="' + c + '"]');
+    if (!fig) { return; }
+    document.documentElement.lang = doc.documentElement.lang;
+    document.title = (fig.querySelector("figcaption") || doc).textContent.trim();
+    // the page's relative addresses resolve against the page, not against this one
+    Array.prototype.forEach.call(fig.querySelectorAll("[src], [href]"), function (e) {
+      ["src", "href"].forEach(function (a) {
+        var v = e.getAttribute(a);
+        if (v && v.charAt(0) !== "#") { e.setAttribute(a, new URL(v, src).href); }
+        if (e.tagName === "A") { e.setAttribute("target", "_top"); }
+      });
+    });
+    Array.prototype.forEach.call(fig.querySelectorAll("a[href^='#']"), function (a) { a.setAttribute("href", src + a.getAttribute("href")); a.setAttribute("target", "_top"); });
+    fig.removeAttribute("data-spec");
+    var kit = doc.getElementById("kit");
+    var source = document.createElement("p");
+    source.className = "note";
+    var link = document.createElement("a");
+    link.href = src + "#" + fig.id;
+    link.target = "_top";
+    link.textContent = doc.title;
+    source.appendChild(link);
+    if (kit) {
+      source.appendChild(document.createTextNode(" · " + kit.dataset.source + " · "));
+      var lic = document.createElement("a");
+      lic.href = "https://creativecommons.org/licenses/by/4.0/";
+      lic.rel = "license";
+      lic.target = "_top";
+      lic.textContent = kit.dataset.licence;
+      source.appendChild(lic);
+    }
+    main.textContent = "";
+    main.appendChild(document.importNode(fig, true));
+    main.appendChild(source);
+  });
+})();
