@@ -63,6 +63,7 @@ def data_key(cfg: Config) -> str:
             paths.PACKAGE / "locale",
             cfg.sources_toml,
             cfg.measures_toml,
+            paths.EVENTS_TOML,
             *([cfg.releases] if cfg.releases else []),
         ),
     }

@@ -126,12 +126,14 @@ def evolution(
     height: int = 220,
     points: bool = False,
     provisional: list[tuple[str, int, float]] | None = None,
+    events: list[tuple[str, int]] | None = None,
 ) -> dict:
     """Monthly per 1000: one line per entity (``line`` in drawing order), the first bold.
 
     ``rows``: (period 'YYYY-MM', line (0 = the entity, 1… = comparisons), value).
     ``provisional``: rows of the months after the last stable one, drawn dashed from each line's
     last stable point (column ``p`` = 1 in the data; Vega-Lite's ``strokeDash``).
+    ``events``: (day, number) of the dated events (:mod:`barometer.events`) to mark.
     Altair builds and validates the spec once (:func:`_evolution_template`); each chart only
     fills in its data and the line scales.
     """
@@ -161,7 +163,9 @@ def evolution(
     enc["strokeWidth"]["scale"] = {"domain": list(range(n)), "range": [3] + [1.5] * (n - 1)}
     if points:  # sparse periods (published yearly figures): show where the data are
         spec["mark"] = {"type": "line", "point": True}
-    spec["usermeta"] = {"native": "line"}  # drawn by barometer.svgchart (Vega ignores usermeta)
+    # drawn by barometer.svgchart (Vega ignores usermeta), with the dated events (day, number)
+    # as numbered dotted lines: the pages list them
+    spec["usermeta"] = {"native": "line", **({"events": events} if events else {})}
     return spec
 
 

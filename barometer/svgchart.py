@@ -34,6 +34,8 @@ LABEL_SIZE = 11
 PLOT_TOP, PLOT_BOTTOM, PLOT_SIDE = 16, 22, 3
 """A line chart's room above the plot (the top value label), below it (the years) and at its
 sides (the lines' round ends), in pixels."""
+EVENT_COLOUR = "#7a4d9e"
+"""The dotted lines and numbers of the dated events (a colour no line has)."""
 NARROW_YEARS = 6
 """A yearly axis with more labels than this shows every other one on a narrow screen."""
 
@@ -251,6 +253,17 @@ def line_chart(spec: dict) -> str:
         + "".join(f"M{round(px * UNIT) + 1},{height * UNIT}v{5 * UNIT}" for _, px in x_ticks)
         + '"/>',
     ]
+    marks = [
+        (n, x(day))
+        for iso, n in spec.get("usermeta", {}).get("events", [])
+        if d0 <= (day := _days(iso)) <= d1
+    ]
+    if marks:  # dated events: dotted lines under the lines, their numbers above the plot
+        out.append(
+            f'<path stroke="{EVENT_COLOUR}" stroke-dasharray="2 3" d="'
+            + "".join(f"M{round(px * UNIT)},0V{height * UNIT}" for _, px in marks)
+            + '"/>'
+        )
     lines: dict[tuple[int, int], list[tuple[int, float]]] = {}
     for day, value, i, p in zip(days, values, line_of, part_of, strict=True):
         lines.setdefault((i, p), []).append((day, value))
@@ -288,6 +301,10 @@ def line_chart(spec: dict) -> str:
                 f' d="{d.replace(" -", "-")}"/>'
             )
     out.append("</g></svg>")
+    if marks:
+        out.append(f'<g fill="{EVENT_COLOUR}" font-weight="700" text-anchor="middle">')
+        out += [f'<text x="{pct(px)}" y="{PLOT_TOP - 4}">{n}</text>' for n, px in marks]
+        out.append("</g>")
     # labels: years under the axis, values above their grid lines at the left
     out.append(f'<g fill="{LABEL_COLOUR}">')
     for k, (yr, px) in enumerate(x_ticks):

@@ -13,7 +13,7 @@ from barometer import urls
 from barometer.i18n import Lang, entity_name, short_name
 from barometer.pages.inputs import PageInputs
 from barometer.pages.lookups import Cell, Lookups
-from barometer.pages.types import Link
+from barometer.pages.types import EventItem, Link
 from barometer.vocabulary import LANGS, Measure
 
 
@@ -64,6 +64,19 @@ class PageBuilder:
         self, code: str, measure: str, ind: str, dim: str = "total", cat: str = "total"
     ) -> Cell:
         return self.lk.value(code, measure, ind, dim, cat)
+
+    def events(self) -> tuple[EventItem, ...]:
+        """The dated events the evolution charts mark, in this language."""
+        return tuple(
+            EventItem(
+                number=e.number,
+                when=self.t.month(e.day[:7]),
+                name=e.name[self.lang],
+                source=e.source,
+                url=e.url,
+            )
+            for e in self.lk.events
+        )
 
     # numbers
     def count(self, v: float) -> str:

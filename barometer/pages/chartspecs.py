@@ -148,7 +148,9 @@ def evolution_spec(
                     for p, v in zip(s.periods, values, strict=True)
                     if v == v and p not in left_out
                 ]
-    return charts.evolution(rows, provisional=provisional)
+    return charts.evolution(
+        rows, provisional=provisional, events=[(e.day, e.number) for e in lk.events]
+    )
 
 
 def map_classes(lk: Lookups, measure: str, level: str) -> tuple[dict[str, int], list[float]]:

@@ -94,6 +94,7 @@ def entity_page(b: PageBuilder, code: str) -> EntityPage:
         measures=tuple(measures),
         overview=overview(b, code, measures, overview_month) if code != HERSTAPPE else (),
         overview_month=overview_month,
+        events=b.events() if code != HERSTAPPE else (),
         side_month=b.t.month(lk.last_month[headline]),
         neighbours=side(lk.neighbours.get(code, [])),
         peers=side(lk.peers.get(code, [])),

@@ -24,6 +24,7 @@ def home_page(b: PageBuilder, notes: tuple[NoteEntry, ...]) -> HomePage:
     assert evolution is not None, "Belgium has figures of the headline measure"
     munis = sorted(lk.codes("municipality"), key=lambda c: b.name(c).casefold())
     return HomePage(
+        events=b.events(),
         path=urls.home(b.lang),
         alternates=alternates(urls.home),
         title=_("Barometer of social integration"),

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from barometer.events import Event, load_events
 from barometer.indicators import stable_after
 from barometer.model import Model
 from barometer.notes import Figure, published_figures
 from barometer.pages.types import Sparkline
+from barometer.paths import EVENTS_TOML
 from barometer.releases import Release
 from barometer.standing import Standing, standings
 from barometer.svgchart import simplify
@@ -104,6 +106,8 @@ class Lookups:
     children: dict[str, list[str]]
     monthly: dict[tuple[str, str], Series]
     """(area, measure) → its stable months."""
+    events: tuple[Event, ...]
+    """The dated events the evolution charts mark (``data/events.toml``)."""
     standings: dict[str, dict[str, Standing]]
     """Measure → municipality → where its latest rate stands among all and against its region
     (:mod:`barometer.standing`)."""
@@ -232,6 +236,7 @@ def build_lookups(model: Model) -> Lookups:
         entities=entities,
         children=dict(children),
         monthly=monthly,
+        events=load_events(EVENTS_TOML),
         standings={
             m.code: standings(
                 {c: v for c in municipalities if (v := rate(c, m.code)) == v},

@@ -28,6 +28,7 @@ def measure_page(b: PageBuilder, measure: Measure) -> MeasurePage:
     assert evolution is not None, "Belgium has figures of every published measure"
     official = b.lk.extract.official_names.get(m, {})
     return MeasurePage(
+        events=b.events(),
         path=urls.measure(measure, b.lang),
         alternates=alternates(lambda lang: urls.measure(measure, lang)),
         title=b.measure_name(measure),

@@ -45,6 +45,7 @@ def methodology_page(b: PageBuilder) -> MethodologyPage:
         "month": _("single month"),
     }
     return MethodologyPage(
+        events=b.events(),
         path=urls.page("methodology", b.lang),
         alternates=page_alternates("methodology"),
         title=_("Methodology"),

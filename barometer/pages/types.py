@@ -191,6 +191,17 @@ class OverviewGroup:
 
 
 @dataclass(frozen=True, kw_only=True)
+class EventItem:
+    """A dated event the evolution charts mark with its number (:mod:`barometer.events`)."""
+
+    number: int
+    when: str
+    name: str
+    source: str
+    url: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class StripMark:
     """A municipality on the strip of every municipality's rate (a shared image), with its
     region's median: positions as percentages of the strip's width, and what it shows in words."""
@@ -482,6 +493,8 @@ class HomePage(Page):
     """The name of the headline measure."""
     map: MapFigure
     evolution: LineFigure
+    events: tuple[EventItem, ...]
+    """The events its evolution chart marks."""
     rights: tuple[RightSection, ...]
     """Each right's overview: its definition and its measures."""
     regions: tuple[Link, ...]
@@ -505,6 +518,8 @@ class EntityPage(Page):
     overview: tuple[OverviewGroup, ...]
     """Every measure's latest figures and last years, by right (empty for Herstappe)."""
     overview_month: str
+    events: tuple[EventItem, ...]
+    """The events its evolution charts mark (listed once, under the overview)."""
     side_month: str
     """The month of the neighbours' and peers' figures (headline measure)."""
     neighbours: tuple[AreaCount, ...]
@@ -542,6 +557,8 @@ class MeasurePage(Page):
     """A subset of the integration income: its share of it in every municipality."""
     revisions: tuple[RevisionRow, ...]
     """The last months' national count in the previous vintage and in this one."""
+    events: tuple[EventItem, ...]
+    """The events its evolution chart marks."""
     previous_vintage: str
     """The previous vintage's extract date, formatted ('' without one)."""
     completeness: str
@@ -583,6 +600,8 @@ class MethodologyPage(Page):
     reconciliation: tuple[ReconciliationRow, ...]
     denominators: tuple[Denominators, ...]
     sources: tuple[SourceRow, ...]
+    events: tuple[EventItem, ...]
+    """The events the charts mark, with their sources."""
 
 
 @dataclass(frozen=True, kw_only=True)
