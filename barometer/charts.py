@@ -411,6 +411,13 @@ def strip(
     }
 
 
+def strip_fraction(spec: dict, value: float) -> float:
+    """Where ``value`` lies across a strip (:func:`strip`), from 0 (left) to 1 (right): its
+    ticks and the marks a page draws over it."""
+    lo, hi = spec["encoding"]["x"]["scale"]["domain"]
+    return min(max((value - lo) / (hi - lo), 0.0), 1.0)
+
+
 def quantile_classes(values: dict[str, float], k: int = 5) -> tuple[dict[str, int], list[float]]:
     """Quantile classes (equal numbers of entities per class); breaks rounded to 2 significant digits.
 

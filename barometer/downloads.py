@@ -180,6 +180,11 @@ LICENSES = [
 ]
 
 
+def licences(meta: dict) -> list[dict]:
+    """The barometer's own licence, then its inputs' (the extract's metadata, else ours)."""
+    return [OWN_LICENSE, *(meta.get("licenses") or LICENSES)]
+
+
 # --- the layout --------------------------------------------------------------------------------
 
 
@@ -935,7 +940,7 @@ def datapackage(
         "extract_date": meta["extract_date"],
         "previous_vintage": meta.get("previous_vintage"),
         "version": meta["extract_date"],
-        "licenses": [OWN_LICENSE, *(meta.get("licenses") or LICENSES)],
+        "licenses": licences(meta),
         "code_license": CODE_LICENSE,
         "sources": [{"title": s["publisher"], "path": s["page"]} for s in sources],
         "resources": resources,
@@ -1041,7 +1046,7 @@ def readme(
     lines += [
         "",
         "Licences: "
-        + "; ".join(lic["title"] for lic in [OWN_LICENSE, *(meta.get("licenses") or LICENSES)])
+        + "; ".join(lic["title"] for lic in licences(meta))
         + f"; code: {CODE_LICENSE['title']}",
     ]
     return "\n".join(lines) + "\n"
@@ -1089,9 +1094,7 @@ class AboutSheet:
             ),
             (
                 "Licence",
-                "; ".join(
-                    lic["title"] for lic in [OWN_LICENSE, *(self.meta.get("licenses") or LICENSES)]
-                ),
+                "; ".join(lic["title"] for lic in licences(self.meta)),
                 "",
             ),
         ]

@@ -64,6 +64,9 @@ def load_events(path: Path) -> tuple[Event, ...]:
             bad("name", f"a line in each of {', '.join(LANGS)}", name)
         if not isinstance(e.get("source"), str) or not e["source"].strip():
             bad("source", "what establishes it", e.get("source"))
+        url = e.get("url", "")
+        if not isinstance(url, str) or (url and not url.startswith("https://")):
+            bad("url", "an address starting with https://", url)
         unknown = set(e) - {"date", "name", "source", "url"}
         if unknown:
             bad("key", "date, name, source, url", sorted(unknown))

@@ -141,7 +141,7 @@ class Frames:
     """The months after each measure's last stable month (totals only, every level)."""
 
 
-def _population_by_year(population: pd.DataFrame, codes: list[str], years: range) -> pd.DataFrame:
+def population_by_year(population: pd.DataFrame, codes: list[str], years: range) -> pd.DataFrame:
     """(code, year) → population of that year, else of the latest earlier year (with the year used)."""
     want = pd.DataFrame([(c, y) for c in codes for y in years], columns=["code", "year"])
     have = population[["code", "year", "total"]].rename(
@@ -181,7 +181,7 @@ def _municipal_monthly(
 def _attach_population(frame: pd.DataFrame, canon: Canonical) -> pd.DataFrame:
     codes = sorted(canon.entities.loc[canon.entities.level == "municipality", "code"])
     years = range(int(frame.year.min()), int(frame.year.max()) + 1)
-    pop = _population_by_year(canon.population, codes, years)
+    pop = population_by_year(canon.population, codes, years)
     return frame.merge(
         pop, left_on=["geo_code", "year"], right_on=["code", "year"], how="left"
     ).drop(columns="code")
@@ -208,7 +208,7 @@ def _aggregate(muni: pd.DataFrame, canon: Canonical) -> pd.DataFrame:
     # Herstappe never reports; its residents still count in the higher levels' denominators
     h_years = muni[["measure", "period", "year"]].drop_duplicates()
     herstappe = h_years.merge(
-        _population_by_year(
+        population_by_year(
             canon.population, [HERSTAPPE], range(int(muni.year.min()), int(muni.year.max()) + 1)
         ).drop(columns="code"),
         on="year",

@@ -173,7 +173,7 @@ class Renderer:
         }
         files[PurePosixPath("embed/index.html")] = (
             self.env.get_template("embed.html")
-            .render(base="../", langs=LANGS, titles=titles)
+            .render(base="../", titles=titles, **self.common)
             .encode("utf-8")
         )
         files[PurePosixPath("index.html")] = (

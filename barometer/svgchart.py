@@ -26,7 +26,7 @@ from datetime import date
 from functools import cached_property
 from xml.sax.saxutils import escape
 
-from barometer.charts import FONT, data_columns, one_decimal
+from barometer.charts import FONT, data_columns, one_decimal, strip_fraction
 
 E10, E5, E2 = math.sqrt(50), math.sqrt(10), math.sqrt(2)
 AXIS_COLOUR, GRID_COLOUR, LABEL_COLOUR = "#888", "#e6e6e6", "#333"
@@ -178,6 +178,18 @@ def decode_path(d: str) -> list[tuple[float, float]]:
 # --- line chart ---------------------------------------------------------------------------------
 
 
+def _fluid_root(width: int, height: int) -> str:
+    """The root of a fluid drawing and the start of its style: no viewBox, the size it is shown
+    at (``data-size``: the width it is drawn for and the height it needs), text in CSS pixels,
+    strokes that do not scale."""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="marks fluid" width="100%" height="100%"'
+        f' data-size="{width}x{height}"'
+        f' font-family="{escape(FONT, {chr(39): "&#39;"})}" font-size="{LABEL_SIZE}px">'
+        "<style>path{vector-effect:non-scaling-stroke}"
+    )
+
+
 def line_chart(spec: dict) -> str:
     """The SVG of an evolution spec: lines by ``line`` (0 = the entity, drawn last, bold).
 
@@ -235,10 +247,7 @@ def line_chart(spec: dict) -> str:
 
     alternate = step == 1 and len(x_ticks) > NARROW_YEARS
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="marks fluid" width="100%" height="100%"'
-        f' data-size="{width + 2 * PLOT_SIDE}x{total}"'
-        f' font-family="{escape(FONT, {chr(39): "&#39;"})}" font-size="{LABEL_SIZE}px">',
-        "<style>path{vector-effect:non-scaling-stroke}"
+        _fluid_root(width + 2 * PLOT_SIDE, total)
         + ("@media (max-width:480px){.alt{display:none}}" if alternate else "")
         + "</style>",
         f'<svg y="{PLOT_TOP}" width="100%" height="{height}" viewBox="{box_x} 0 {box_w}'
@@ -477,21 +486,18 @@ STRIP_UNITS = 1000
 def strip_chart(spec: dict) -> str:
     """The SVG of a strip spec (:func:`barometer.charts.strip`): a tick per area at its rate,
     coloured by region, on a fluid drawing like :func:`line_chart` (labels 11 px at any width).
-    A page marks an area on it at ``rate / domain end`` of its width."""
+    A page marks an area on it at :func:`barometer.charts.strip_fraction` of its width."""
     height = spec["height"]
     lo, hi = spec["encoding"]["x"]["scale"]["domain"]
     colours = spec["encoding"]["color"]["scale"]["range"]
     opacity = spec["mark"]["opacity"]
     by_group: dict[int, set[int]] = {}
     for row in spec["data"]["values"]:
-        x = round((row["v"] - lo) / (hi - lo) * STRIP_UNITS)
+        x = round(strip_fraction(spec, row["v"]) * STRIP_UNITS)
         by_group.setdefault(row["g"], set()).add(x)
     total = STRIP_TOP + height + STRIP_BOTTOM
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="marks fluid" width="100%" height="100%"'
-        f' data-size="{spec["width"]}x{total}"'
-        f' font-family="{escape(FONT, {chr(39): "&#39;"})}" font-size="{LABEL_SIZE}px">',
-        "<style>path{vector-effect:non-scaling-stroke}</style>",
+        _fluid_root(spec["width"], total) + "</style>",
         f'<svg y="{STRIP_TOP}" width="100%" height="{height}" viewBox="0 0 {STRIP_UNITS} {height}"'
         f' preserveAspectRatio="none" overflow="visible" fill="none">',
         f'<path stroke="{AXIS_COLOUR}" d="M0 {height - 0.5}H{STRIP_UNITS}"/>',

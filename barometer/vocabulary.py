@@ -239,4 +239,6 @@ class ChartKey:
             return cls("scatter", parts[0], parts[1])
         if kind == "published" and len(parts) == 1:
             return cls("published", measure=parts[0])
+        if kind == "strip" and len(parts) == 1:
+            return cls("strip", measure=parts[0])
         return None

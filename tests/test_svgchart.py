@@ -33,7 +33,12 @@ def _fluid_labels(svg: str, width: int) -> tuple[list[tuple[str, float]], list[t
     percentage of the plot's box, values 4 px above their grid line."""
     side, top = svgchart.PLOT_SIDE, svgchart.PLOT_TOP
     found = _FLUID_TEXT.findall(svg)
-    xs = [(t, float(x) / 100 * (width + 2 * side) - side) for x, pc, _, t in found if pc]
+    below = top + 20  # the years are under the plot; event numbers above it are not labels
+    xs = [
+        (t, float(x) / 100 * (width + 2 * side) - side)
+        for x, pc, y, t in found
+        if pc and float(y) > below
+    ]
     ys = [(t, float(y) - top + 4) for x, pc, y, t in found if not pc]
     return xs, ys
 

@@ -88,7 +88,7 @@ def chart_specs(lk: Lookups, topology: dict, scatter: ScatterModel | None) -> Ch
             for c in lk.codes("municipality")
             if (v := lk.value(c, m.code, "per_1000")[0]) == v
         ]
-        if rates:
+        if rates and m.code == lk.headline.code:  # the strip municipality pages show
             specs[ChartKey("strip", measure=m.code)] = charts.strip(
                 rates, nice(0.0, max(max(v for v, _ in rates), 1e-9))
             )

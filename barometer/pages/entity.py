@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from barometer import charts, urls
 from barometer.pages.builder import PageBuilder, alternates, nan
 from barometer.pages.compare import compare_link
@@ -154,10 +156,10 @@ def strip_mark(b: PageBuilder, code: str, measure: str) -> StripMark | None:
     st = b.lk.standings.get(measure, {}).get(code)
     if st is None or key not in b.inputs.charts:
         return None
-    lo, hi = b.inputs.charts.specs[key]["encoding"]["x"]["scale"]["domain"]
+    spec = b.inputs.charts.specs[key]
 
     def at(v: float) -> str:
-        return f"{min(max((v - lo) / (hi - lo), 0.0), 1.0) * 100:.2f}%"
+        return f"{charts.strip_fraction(spec, v) * 100:.2f}%"
 
     _ = b._
     name, region = b.name(code), b.name(b.lk.entities[code]["region"])
@@ -175,7 +177,8 @@ def strip_mark(b: PageBuilder, code: str, measure: str) -> StripMark | None:
             ).format(
                 name=name,
                 rate=b.rate(st.rate),
-                share=b.t.percent(st.below, 0),
+                # floored: 99.6 % of the others is not "all of them"
+                share=b.t.percent(math.floor(st.below * 100) / 100, 0),
                 n=st.others,
                 region=region,
                 median=b.rate(st.region_median),

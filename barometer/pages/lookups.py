@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from barometer.events import Event, load_events
-from barometer.indicators import stable_after
+from barometer.indicators import population_by_year, stable_after
 from barometer.model import Model
 from barometer.notes import Figure, published_figures
 from barometer.pages.types import Sparkline
@@ -318,9 +318,10 @@ def _ranked_count(latest_rows: pd.DataFrame, entities: dict[str, dict]) -> dict:
 
 def _populations(population: pd.DataFrame, year: int) -> dict[str, int]:
     """Each code's population on 1 January of ``year``, else of its latest earlier year (the
-    indicators' denominator rule)."""
-    known = population[population.year <= year].sort_values("year")
-    return {str(c): int(t) for c, t in zip(known.code, known.total, strict=True)}
+    indicators' denominator rule, :func:`barometer.indicators.population_by_year`)."""
+    codes = sorted(set(population.code))
+    got = population_by_year(population, codes, range(year, year + 1)).dropna(subset=["pop"])
+    return {str(c): int(p) for c, p in zip(got.code, got["pop"], strict=True)}
 
 
 def _population_years(population: pd.DataFrame, entities: dict[str, dict]) -> dict:
@@ -402,6 +403,8 @@ def sparkline(s: Series) -> Sparkline | None:
         steps = [(b[0] - a[0], b[1] - a[1]) for a, b in zip(pts, pts[1:], strict=False)]
         if steps:
             d.append("l" + " ".join(f"{dx} {dy}" for dx, dy in steps).replace(" -", "-"))
+        else:  # a quarter alone between gaps: a dot (round ends of a zero-length segment)
+            d.append("h0")
     x, y = runs[-1][-1]
     return Sparkline(d="".join(d), x=round(x), y=round(y), since=str(q0 // 4))
 

@@ -206,6 +206,23 @@ var Barometer = (function () {
       spec.autosize = { type: "fit-x", contains: "padding" };
       spec.mark = { type: "line", point: { size: 30, opacity: 0 } };
       spec.encoding.tooltip = [{ field: "name", type: "nominal", title: nameTitle }, { field: "date", type: "temporal", title: "", format: "%m/%Y" }, { field: "value", type: "quantitative", title: valueTitle, format: ",.2f" }];
+      // the dated events the drawing marks stay marked: a dotted rule and the number, per event
+      // of the chart's period (its first and last dates)
+      var events = (spec.usermeta && spec.usermeta.events) || [];
+      var vals = spec.data.values || [];
+      var days = typeof vals === "string" ? vals.match(/^\d{4}-\d{2}-\d{2}/gm) || [] : vals.map(function (d) { return String(d.date).slice(0, 10); });
+      if (events.length && days.length) {
+        var first = days.reduce(function (a, b) { return a < b ? a : b; }), last = days.reduce(function (a, b) { return a > b ? a : b; });
+        var marks = events.filter(function (e) { return e[0] >= first && e[0] <= last; }).map(function (e) { return { date: e[0], n: String(e[1]) }; });
+        var x = { field: "date", type: "temporal" };
+        var line = { data: spec.data, mark: spec.mark, encoding: spec.encoding };
+        delete spec.data; delete spec.mark; delete spec.encoding;
+        spec.layer = [
+          { data: { values: marks }, mark: { type: "rule", strokeDash: [2, 3], color: "#7a4d9e" }, encoding: { x: x } },
+          line,
+          { data: { values: marks }, mark: { type: "text", color: "#7a4d9e", fontWeight: "bold", baseline: "bottom", dy: -2 }, encoding: { x: x, y: { value: 0 }, text: { field: "n" } } }
+        ];
+      }
     }
     return spec;
   }
@@ -675,9 +692,18 @@ var Barometer = (function () {
     var box = fig.querySelector(".svg");
     var img = box.querySelector("img:last-of-type");
     var svg = box.querySelector("svg");
-    // a fluid drawing at least as wide as a page column (a phone's would be narrow for print)
-    var width = img ? Math.max(Math.round(box.clientWidth), 720) : Number(svg.getAttribute("width"));
-    var height = img ? Math.round(img.clientHeight) : Number(svg.getAttribute("height"));
+    // a fluid drawing at least as wide as a page column (a phone's would be narrow for print);
+    // any other at its own size
+    var fluid = img && img.classList.contains("fluid");
+    var width = fluid ? Math.max(Math.round(box.clientWidth), 720) : Number((img || svg).getAttribute("width"));
+    var height = fluid ? Math.round(img.clientHeight) : Number((img || svg).getAttribute("height"));
+    // marks drawn over an image (the strip's municipality and median) go into the drawing
+    var over = img && box.querySelector("svg.marks");
+    var marks = over ? Array.prototype.map.call(over.querySelectorAll("rect"), function (r) {
+      var x = parseFloat(r.getAttribute("x")) / 100 * width - Number(r.getAttribute("width")) / 2;
+      return '<rect x="' + x.toFixed(1) + '" width="' + r.getAttribute("width") + '" height="' + r.getAttribute("height") +
+        '" fill="' + getComputedStyle(r).fill + '"/>';
+    }).join("") : "";
     var sized = function (text) {
       return text.replace(/<svg\b([^>]*)>/, function (m, attrs) {
         attrs = attrs.replace(/\s(width|height)="[^"]*"/g, "");
@@ -687,7 +713,10 @@ var Barometer = (function () {
       });
     };
     if (img) {
-      return fetch(img.src).then(function (r) { return r.text(); }).then(sized);
+      return fetch(img.src).then(function (r) { return r.text(); }).then(function (t) {
+        t = sized(t);
+        return marks ? t.replace(/<\/svg>\s*$/, marks + "</svg>") : t;
+      });
     }
     var text = new XMLSerializer().serializeToString(svg);
     var inner = svg.querySelector("image");
@@ -816,7 +845,7 @@ var Barometer = (function () {
     details.appendChild(field(w.link, url));
     var embed = root.href + "embed/?p=" + encodeURIComponent(path) + "&c=" + encodeURIComponent(name);
     details.appendChild(field(w.embed, '<iframe src="' + embed + '" width="100%" height="520" style="border:0" loading="lazy" title="' +
-      caption.replace(/"/g, "&quot;") + '"></iframe>', true));
+      esc(caption) + '"></iframe>', true));
     var today = new Date().toISOString().slice(0, 10);
     details.appendChild(field(w.cite, caption.trim() + ". " + w.source + ". " + url + " (" + w.accessed + " " + today + ").", true));
     var licence = el("p", { "class": "note" });
@@ -843,13 +872,25 @@ var Barometer = (function () {
     document.documentElement.lang = doc.documentElement.lang;
     document.title = (fig.querySelector("figcaption") || doc).textContent.trim();
     // the page's relative addresses resolve against the page, not against this one
-    Array.prototype.forEach.call(fig.querySelectorAll("[src], [href]"), function (e) {
+    var XLINK = "http://www.w3.org/1999/xlink";
+    Array.prototype.forEach.call(fig.querySelectorAll("*"), function (e) {
       ["src", "href"].forEach(function (a) {
         var v = e.getAttribute(a);
         if (v && v.charAt(0) !== "#") { e.setAttribute(a, new URL(v, src).href); }
-        if (e.tagName === "A") { e.setAttribute("target", "_top"); }
       });
+      var x = e.getAttributeNS(XLINK, "href");
+      if (x && x.charAt(0) !== "#") { e.setAttributeNS(XLINK, "xlink:href", new URL(x, src).href); }
+      if (e.localName === "a") { e.setAttribute("target", "_top"); }
     });
+    // the synthetic-data notice in the page's language
+    var notice = doc.querySelector(".notice"), mine = document.querySelector(".notice");
+    if (mine && notice) {
+      Array.prototype.forEach.call(notice.querySelectorAll("a[href]"), function (a) {
+        a.setAttribute("href", new URL(a.getAttribute("href"), src).href);
+        a.setAttribute("target", "_top");
+      });
+      mine.parentNode.replaceChild(document.importNode(notice, true), mine);
+    }
     Array.prototype.forEach.call(fig.querySelectorAll("a[href^='#']"), function (a) { a.setAttribute("href", src + a.getAttribute("href")); a.setAttribute("target", "_top"); });
     fig.removeAttribute("data-spec");
     var kit = doc.getElementById("kit");

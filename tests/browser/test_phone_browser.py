@@ -149,6 +149,9 @@ def test_touched_charts_stay_readable_on_a_phone(phone, fast_server):
         sizes = live.evaluate(f"(s) => ({TEXT_SIZES})(s)")
         assert len(sizes) >= 5, sizes
         assert min(px for _, px in sizes) >= MIN_TEXT - 0.05, sizes
+        # the dated events stay marked: a dotted rule and a number each (2025 and 2026 here)
+        assert live.locator('[stroke="#7a4d9e"]').count() >= 2
+        assert live.locator('text[fill="#7a4d9e"]').count() == 2
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
         page.close()
