@@ -818,12 +818,12 @@ var Barometer = (function () {
     p.appendChild(copy);
     return p;
   }
-  Array.prototype.forEach.call(document.querySelectorAll("figure.chart[data-chart][id]"), function (fig) {
+  // the box's contents are made when it is first opened: a page of eleven charts pays for a
+  // summary line each at load
+  function fill(fig, details) {
     var name = fig.getAttribute("data-chart");
     var caption = (fig.querySelector("figcaption") || {}).textContent || document.title;
     var url = root.href + path + "#" + fig.id;
-    var details = el("details", { "class": "reuse" });
-    details.appendChild(el("summary", {}, w.share));
     var buttons = el("p", { "class": "kit-files" });
     var svgButton = el("button", { type: "button" }, w.svg);
     svgButton.addEventListener("click", function () {
@@ -851,6 +851,13 @@ var Barometer = (function () {
     var licence = el("p", { "class": "note" });
     licence.appendChild(el("a", { href: "https://creativecommons.org/licenses/by/4.0/", rel: "license" }, w.licence));
     details.appendChild(licence);
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("figure.chart[data-chart][id]"), function (fig) {
+    var details = el("details", { "class": "reuse" });
+    details.appendChild(el("summary", {}, w.share));
+    details.addEventListener("toggle", function () {
+      if (details.open && details.children.length === 1) { fill(fig, details); }
+    });
     fig.appendChild(details);
   });
 })();
