@@ -183,10 +183,7 @@ class Renderer:
                 base_url=self.base_url,
                 langs=LANGS,
                 meta=self.meta,
-                titles={
-                    code: load_lang(code).gettext("Barometer of social integration")
-                    for code in LANGS
-                },
+                titles=titles,
                 absolute=_absolute(self.base_url, ""),
             )
             .encode("utf-8")

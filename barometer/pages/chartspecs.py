@@ -83,15 +83,16 @@ def chart_specs(lk: Lookups, topology: dict, scatter: ScatterModel | None) -> Ch
                     },
                 )
                 breaks[key] = tuple(cuts)
-        rates = [
-            (v, REGIONS.index(lk.entities[c]["region"]))
-            for c in lk.codes("municipality")
-            if (v := lk.value(c, m.code, "per_1000")[0]) == v
-        ]
-        if rates and m.code == lk.headline.code:  # the strip municipality pages show
-            specs[ChartKey("strip", measure=m.code)] = charts.strip(
-                rates, nice(0.0, max(max(v for v, _ in rates), 1e-9))
-            )
+        if m.code == lk.headline.code:  # the strip municipality pages show
+            rates = [
+                (v, REGIONS.index(lk.entities[c]["region"]))
+                for c in lk.codes("municipality")
+                if (v := lk.value(c, m.code, "per_1000")[0]) == v
+            ]
+            if rates:
+                specs[ChartKey("strip", measure=m.code)] = charts.strip(
+                    rates, nice(0.0, max(max(v for v, _ in rates), 1e-9))
+                )
         if m.subset_of == RATIO_BASE:  # gpmi, spi: their share of the integration income
             classes, cuts = charts.quantile_classes(
                 {c: lk.value(c, m.code, "ratio_ris")[0] for c in lk.codes("municipality")}

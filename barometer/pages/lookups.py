@@ -219,6 +219,11 @@ def build_lookups(model: Model) -> Lookups:
     municipalities = [c for c, e in entities.items() if e["level"] == "municipality"]
     region_of = {c: entities[c]["region"] for c in municipalities}
 
+    # the population of each latest month's year, once per year (the measures share most)
+    populations = {
+        y: _populations(canon.population, y) for y in {int(last[m.code][:4]) for m in measures}
+    }
+
     def rate(code: str, measure: str) -> float:
         cells = latest.get((code, measure), {})
         return float(cells.get(("per_1000", "total", "total"), (math.nan, ""))[0])
@@ -240,7 +245,7 @@ def build_lookups(model: Model) -> Lookups:
         standings={
             m.code: standings(
                 {c: v for c in municipalities if (v := rate(c, m.code)) == v},
-                _populations(canon.population, int(last[m.code][:4])),
+                populations[int(last[m.code][:4])],
                 region_of,
                 {r: rate(r, m.code) for r in REGIONS},
             )
