@@ -10,8 +10,9 @@ Output (paths under ``downloads/``; every file is handed to ``sink`` as soon as 
     entities/<code>.xlsx             both as an Excel workbook, after an "About" sheet
     barometer.csv.gz, .parquet       the totals of every area (the per-area files end to end)
     barometer-breakdowns.csv.gz, .parquet
-    <measure>.csv.gz, .parquet       the key columns and one measure's columns of every area
-    <measure>-breakdowns.csv.gz, .parquet
+    <measure>.csv.gz                 the key columns and one measure's columns of every area
+    <measure>-breakdowns.csv.gz      (no Parquet per measure: a Parquet reader reads one
+                                     measure's columns of the whole file as cheaply)
     areas.csv                        every area: id, level, names, parents
     schemas/totals.json, schemas/breakdowns.json   the Table Schemas of the two layouts
     datapackage.json                 Frictionless data package: one resource per kind of file
@@ -759,8 +760,9 @@ def build_downloads(
             )
     for (m, kind), out in bulk.items():
         emit(bulk_file(m, kind, "csv"), out.close())
-        wide = wides[kind]
-        emit(bulk_file(m, kind, "parquet"), parquet(wide, wide.layout.of(m), data_status))
+        if m is None:
+            wide = wides[kind]
+            emit(bulk_file(m, kind, "parquet"), parquet(wide, wide.layout.of(m), data_status))
     emit("downloads/areas.csv", areas_csv(entities))
     for layout in (totals, breakdowns):
         emit(f"downloads/schemas/{layout.kind}.json", _json(table_schema(layout)))
@@ -913,7 +915,7 @@ def datapackage(
         )
     for kind in ("totals", "breakdowns"):
         for m in (None, *measures):
-            for fmt in ("csv", "parquet"):
+            for fmt in ("csv", "parquet") if m is None else ("csv",):
                 resources.append(bulk(m, kind, fmt))
     size, sha = files[PurePosixPath("downloads/areas.csv")]
     resources.append(
@@ -1025,7 +1027,7 @@ def readme(
         "  entities/<code>.xlsx            both, as an Excel workbook with an About sheet",
         "  barometer.csv.gz, barometer.parquet                       the totals of every area",
         "  barometer-breakdowns.csv.gz, barometer-breakdowns.parquet the breakdowns of every area",
-        "  <measure>.csv.gz / .parquet, <measure>-breakdowns.*      the same for one measure",
+        "  <measure>.csv.gz, <measure>-breakdowns.csv.gz            the same for one measure",
         "  areas.csv                       every area: level, names, parents",
         "  datapackage.json, schemas/      Frictionless data package and Table Schemas",
         "",

@@ -92,6 +92,15 @@ class Lang:
             sign = "−"
         return sign + _percent_pattern(self.locale).format(number)
 
+    def signed(self, value: float | None, decimals: int = 1) -> str:
+        """0.94 → +0,9 (nl); −0.31 → −0,3; a value that rounds to zero has no sign."""
+        if value is None or value != value:
+            return "–"
+        number = self.number(abs(float(value)), decimals)
+        if number.strip("0,. \u202f\u00a0") == "":
+            return number
+        return ("+" if value > 0 else "−") + number
+
     def month(self, period: str, short: bool = False) -> str:
         """'2026-07' → 'juli 2026' / 'juillet 2026' / 'Juli 2026' / 'July 2026'."""
         return _month(self.locale, period, short)

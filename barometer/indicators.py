@@ -48,8 +48,10 @@ from barometer.vocabulary import (
 
 log = logging.getLogger(__name__)
 
-RECENT_MONTHS = 12
-"""Breakdowns, ranks, growth and ratios are published monthly for this many latest months."""
+RECENT_MONTHS = 13
+"""Breakdowns, ranks, growth and ratios are published monthly for this many latest months: a year
+back from the latest, both ends included, so that the change on a year of the latest month can be
+split by group from published cells (contributions.py)."""
 BREAKDOWN_COLUMNS = [c for c in COUNT_COLUMNS if c != "total"]
 PROTECTED = ["geo_code", "geo_level", "measure", "period", "total", *CELL_COLUMNS, "n_missing"]
 """The monthly frame's columns that the suppression step reads."""

@@ -7,7 +7,14 @@ import math
 from barometer import charts, urls
 from barometer.pages.builder import PageBuilder, alternates, nan
 from barometer.pages.compare import compare_link
-from barometer.pages.figures import breakdown, comparison, key_figures, line_figure
+from barometer.pages.figures import (
+    breakdown,
+    change_sentence,
+    change_split,
+    comparison,
+    key_figures,
+    line_figure,
+)
 from barometer.pages.types import (
     AreaCount,
     ChildRate,
@@ -39,6 +46,7 @@ def entity_page(b: PageBuilder, code: str) -> EntityPage:
     parent = ent["parent"] or None
     measures = []
     for m in lk.measures:
+        split = change_split(b, code, m.code) if code != HERSTAPPE else None
         measures.append(
             EntityMeasure(
                 id=m.code,
@@ -47,7 +55,8 @@ def entity_page(b: PageBuilder, code: str) -> EntityPage:
                 figures=key_figures(b, code, m.code),
                 comparison=comparison(b, parents, m.code),
                 evolution=line_figure(b, ChartKey("evo", code, m.code)),
-                breakdown=breakdown(b, code, parent, m.code) if code != HERSTAPPE else (),
+                breakdown=breakdown(b, code, parent, m.code, split) if code != HERSTAPPE else (),
+                change=change_sentence(b, m.code, split),
                 parent_name=b.name(parent) if parent else "",
                 ranks=_ranks(b, code, m.code),
                 strip=strip_mark(b, code, m.code) if m.code == lk.headline.code else None,

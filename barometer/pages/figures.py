@@ -9,19 +9,24 @@ from collections.abc import Callable
 import numpy as np
 
 from barometer import charts
+from barometer.contributions import Split, split
+from barometer.indicators import month_index, month_label
 from barometer.pages.builder import PageBuilder, nan
 from barometer.pages.chartspecs import LEVEL_MAPS, RATIO
 from barometer.pages.types import (
     AreaRate,
     BreakdownGroup,
     BreakdownRow,
+    ChangeSplit,
     ClassItem,
     ComparisonRow,
     KeyFigures,
     LegendItem,
     LineFigure,
     MapFigure,
+    RecentTable,
 )
+from barometer.smoothing import moving_average, year_earlier
 from barometer.vocabulary import (
     CATEGORY_LABELS,
     COUNTRY,
@@ -105,6 +110,7 @@ def line_figure(b: PageBuilder, key: ChartKey, spec: str | None = None) -> LineF
     columns, rows = year_table(b, in_table, key.measure)
     later = b.lk.provisional.get((codes[0], key.measure))
     return LineFigure(
+        recent=recent_table(b, codes[0], key.measure),
         provisional=provisional_note(b, key.measure, later.periods) if later else "",
         key=key.slug,
         summary=summary,
@@ -113,6 +119,36 @@ def line_figure(b: PageBuilder, key: ChartKey, spec: str | None = None) -> LineF
         rows=rows,
         spec=spec,
         partial_table=in_table != codes,
+    )
+
+
+RECENT_ROWS = 12
+"""Months in the table of a line's recent months (with their moving average and a year earlier)."""
+
+
+def recent_table(b: PageBuilder, code: str, measure: str) -> RecentTable | None:
+    """The area's last stable months per 1000, newest first, with the 12-month moving average and
+    the same month a year earlier (:mod:`barometer.smoothing`)."""
+    s = b.lk.monthly.get((code, measure))
+    if s is None or not len(s.periods):
+        return None
+    rates = [float(v) for v in s.per_1000]
+    average = moving_average(s.periods, rates)
+    before = year_earlier(s.periods, rates)
+    rows = tuple(
+        (
+            b.t.month(s.periods[i], short=True),
+            b.rate(rates[i]),
+            b.rate(average[i]),
+            b.rate(before[i]),
+        )
+        for i in range(len(s.periods) - 1, max(-1, len(s.periods) - 1 - RECENT_ROWS), -1)
+    )
+    return RecentTable(
+        caption=b._(
+            "{name}, the last 12 months per 1000 inhabitants: the 12-month moving average and the same month a year earlier"
+        ).format(name=b.name(code)),
+        rows=rows,
     )
 
 
@@ -246,16 +282,76 @@ def level_maps(b: PageBuilder, measure: str) -> tuple[MapFigure, ...]:
     return tuple(out)
 
 
+SENTENCE_DIMENSIONS = ("age", "nationality", "household")
+"""The change sentence names the largest part of each of these groups (the table has them all)."""
+
+
+def change_split(b: PageBuilder, code: str, measure: str) -> Split | None:
+    """The change on a year of the latest month split by group, from published figures only: the
+    totals of both months and the breakdown cells published in both (the breakdowns are
+    published for the last ``RECENT_MONTHS`` = 13 months, a year back from the latest)."""
+    lk = b.lk
+    month = lk.last_month[measure]
+    before = month_label(month_index(month) - 12)
+    series = lk.monthly.get((code, measure))
+    cells = lk.cells.get((code, measure), {}).get("month", {})
+    if series is None or not cells or before not in lk.share_months:
+        return None
+    at = {p: i for i, p in enumerate(series.periods)}
+    if month not in at or before not in at:
+        return None
+    i_now, i_before = lk.share_months.index(month), lk.share_months.index(before)
+    nan_row = [math.nan] * len(lk.share_months)
+    collected = lk.measure(measure).groups
+
+    def counts(i: int) -> dict[str, dict[str, float]]:
+        return {
+            dim: {cat: cells.get(f"{dim}.{cat}", nan_row)[i] for cat in cats}
+            for dim, cats in GROUP_CATEGORIES.items()
+            if dim in collected
+        }
+
+    return split(
+        float(series.count[at[month]]),
+        float(series.count[at[before]]),
+        counts(i_now),
+        counts(i_before),
+    )
+
+
+def change_sentence(b: PageBuilder, measure: str, s: Split | None) -> ChangeSplit | None:
+    """'+1,6% from August 2025 to August 2026. Largest parts, in percentage points: Under 25
+    +0,9 · Non-EU +0,5 · Single +0,4.'"""
+    if s is None or not s.dimensions:
+        return None
+    month = b.lk.last_month[measure]
+    parts = " · ".join(
+        f"{b._(CATEGORY_LABELS[p.category])} {b.t.signed(p.points)}"
+        for _dim, p in s.largest(SENTENCE_DIMENSIONS)
+    )
+    text = b._("{change} from {before} to {month}.").format(
+        change=b.t.percent(s.change / 100.0, 1, signed=True),
+        before=b.t.month(month_label(month_index(month) - 12)),
+        month=b.t.month(month),
+    )
+    if parts:
+        text += " " + b._("Largest parts of it, in percentage points: {parts}.").format(parts=parts)
+    return ChangeSplit(sentence=text)
+
+
 def breakdown(
-    b: PageBuilder, code: str, parent: str | None, measure: str
+    b: PageBuilder, code: str, parent: str | None, measure: str, s: Split | None = None
 ) -> tuple[BreakdownGroup, ...]:
     """Every breakdown group of the latest month collected for the measure (dmh: no household),
-    with the parent's shares beside."""
+    with the parent's shares beside and, given the split of the change on a year, each group's
+    points of it."""
     out = []
     collected = b.lk.measure(measure).groups
     for dim, cats in GROUP_CATEGORIES.items():
         if dim not in collected:
             continue
+        d = s.dimension(dim) if s else None
+        points = {p.category: b.t.signed(p.points) for p in d.parts} if d else {}
         rows = []
         for cat in cats:
             count, flag = b.value(code, measure, "count", dim, cat)
@@ -271,7 +367,14 @@ def breakdown(
                     parent_share="–" if nan(pshare) else b.t.percent(pshare, 0),
                     parent_pct=0 if nan(pshare) else round(100 * pshare),
                     suppressed=suppressed,
+                    points=points.get(cat, ""),
                 )
             )
-        out.append(BreakdownGroup(label=b._(GROUP_LABELS[dim]), rows=tuple(rows)))
+        out.append(
+            BreakdownGroup(
+                label=b._(GROUP_LABELS[dim]),
+                rows=tuple(rows),
+                rest="" if d is None or d.rest is None else b.t.signed(d.rest),
+            )
+        )
     return tuple(out)

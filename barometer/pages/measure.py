@@ -8,6 +8,8 @@ from barometer import urls
 from barometer.pages.builder import PageBuilder, alternates, nan
 from barometer.pages.figures import (
     breakdown,
+    change_sentence,
+    change_split,
     key_figures,
     level_maps,
     line_figure,
@@ -27,6 +29,7 @@ def measure_page(b: PageBuilder, measure: Measure) -> MeasurePage:
     evolution = line_figure(b, key, spec=f"charts/{key.slug}.json")
     assert evolution is not None, "Belgium has figures of every published measure"
     official = b.lk.extract.official_names.get(m, {})
+    split = change_split(b, COUNTRY, m)
     return MeasurePage(
         events=b.events(),
         path=urls.measure(measure, b.lang),
@@ -40,7 +43,8 @@ def measure_page(b: PageBuilder, measure: Measure) -> MeasurePage:
         map=municipality_map(b, m, table_at=RANKING),
         level_maps=level_maps(b, m),
         evolution=evolution,
-        breakdown=breakdown(b, COUNTRY, None, m),
+        breakdown=breakdown(b, COUNTRY, None, m, split),
+        change=change_sentence(b, m, split),
         ranking=_ranking(b, m),
         downloads=measure_downloads(b, m),
         right=b.lk.right_name(measure, b.lang),

@@ -143,11 +143,18 @@ def data_page(b: PageBuilder, sizes: Mapping[str, int]) -> DataPage:
         return DownloadFile(label=label, file=path, size=_size(sizes[path], b.lang))
 
     def bulk(m: str | None) -> tuple[DownloadFile, ...]:
-        return (
-            file(_("totals (CSV, gzip)"), urls.bulk_file(m, "totals", "csv")),
-            file(_("totals (Parquet)"), urls.bulk_file(m, "totals", "parquet")),
-            file(_("breakdowns (CSV, gzip)"), urls.bulk_file(m, "breakdowns", "csv")),
-            file(_("breakdowns (Parquet)"), urls.bulk_file(m, "breakdowns", "parquet")),
+        # Parquet only for every measure at once: its readers take one measure's columns
+        formats = ("csv", "parquet") if m is None else ("csv",)
+        label = {
+            ("totals", "csv"): _("totals (CSV, gzip)"),
+            ("totals", "parquet"): _("totals (Parquet)"),
+            ("breakdowns", "csv"): _("breakdowns (CSV, gzip)"),
+            ("breakdowns", "parquet"): _("breakdowns (Parquet)"),
+        }
+        return tuple(
+            file(label[kind, fmt], urls.bulk_file(m, kind, fmt))
+            for kind in ("totals", "breakdowns")
+            for fmt in formats
         )
 
     return DataPage(

@@ -87,6 +87,16 @@ class LineFigure:
     """Whether the table holds fewer areas than the chart (a municipality and Belgium)."""
     provisional: str = ""
     """What the dashed end of the lines is (the provisional months), or empty."""
+    recent: RecentTable | None = None
+    """The first line's last 12 stable months with their 12-month moving average and the same
+    month a year earlier (the table of the chart without JavaScript)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecentTable:
+    caption: str
+    rows: tuple[tuple[str, str, str, str], ...]
+    """Newest first: month, per 1000, 12-month moving average, the same month a year earlier."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,12 +137,25 @@ class BreakdownRow:
     parent_share: str
     parent_pct: int
     suppressed: bool
+    points: str = ""
+    """Its points of the change on a year ('–': not shown, hidden in one of the two months;
+    '' when the table has no such column)."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class BreakdownGroup:
     label: str
     rows: tuple[BreakdownRow, ...]
+    rest: str = ""
+    """Points of the change of the groups not shown, together ('' when every group is shown)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeSplit:
+    """What changed: the change on a year split by group (:mod:`barometer.contributions`)."""
+
+    sentence: str
+    """e.g. '+1,6% from August 2025 to August 2026. Largest parts, in points: …'."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -228,6 +251,8 @@ class EntityMeasure:
     comparison: tuple[ComparisonRow, ...]
     evolution: LineFigure | None
     breakdown: tuple[BreakdownGroup, ...]
+    change: ChangeSplit | None
+    """The breakdown's split of the change on a year (None: no change or nothing to split)."""
     parent_name: str
     ranks: Ranks | None
     strip: StripMark | None = None
@@ -546,6 +571,7 @@ class MeasurePage(Page):
     level_maps: tuple[MapFigure, ...]
     evolution: LineFigure
     breakdown: tuple[BreakdownGroup, ...]
+    change: ChangeSplit | None
     ranking: tuple[RankingRow, ...]
     downloads: tuple[Download, ...]
     right: str

@@ -1,0 +1,43 @@
+"""A monthly series smoothed and set against a year earlier (issue 15, item 2): pure functions
+over month labels and values (NaN: missing, never zero).
+
+- the **12-month moving average** of a month is the mean of its value and the 11 before it, only
+  when all 12 are there (a missing month leaves the average missing rather than biased);
+- **the same month a year earlier** is the value of the month 12 months before.
+
+The barometer's lines are rates per 1000 inhabitants, each month over its own year's population;
+the moving average is the mean of the 12 rates drawn, what a reader smoothing the line expects
+(the compare tool computes the same in the browser: ``movingAverage`` in app.js).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from barometer.indicators import month_index
+
+WINDOW = 12
+
+
+def _by_index(periods: Sequence[str], values: Sequence[float]) -> dict[int, float]:
+    return {month_index(p): float(v) for p, v in zip(periods, values, strict=True)}
+
+
+def moving_average(
+    periods: Sequence[str], values: Sequence[float], window: int = WINDOW
+) -> list[float]:
+    """The trailing mean over ``window`` months at each period (NaN unless all are there)."""
+    at = _by_index(periods, values)
+    out = []
+    for p in periods:
+        i = month_index(p)
+        span = [at.get(j, math.nan) for j in range(i - window + 1, i + 1)]
+        out.append(math.nan if any(math.isnan(v) for v in span) else sum(span) / window)
+    return out
+
+
+def year_earlier(periods: Sequence[str], values: Sequence[float]) -> list[float]:
+    """The value of the same month a year earlier at each period (NaN when missing)."""
+    at = _by_index(periods, values)
+    return [at.get(month_index(p) - 12, math.nan) for p in periods]
