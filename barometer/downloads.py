@@ -4,9 +4,11 @@ Input:  the indicator table (INDICATORS: one row per area × measure × period �
         dimension × category), the entities, the extract's metadata, the source list.
 Output (paths under ``downloads/``; every file is handed to ``sink`` as soon as it is made):
 
-    entities/<code>.csv              an area's totals: one row per period (years, then months)
-    entities/<code>-breakdowns.csv   its breakdowns (sex, age, nationality, household): one row
-                                     per period (years and the last 12 published months)
+    entities/<code>.csv.gz           an area's totals: one row per period (years, then months);
+                                     gzipped (a fifth of the bytes: the site's size budget), as
+                                     every CSV here: pandas, R, DuckDB read it as it is
+    entities/<code>-breakdowns.csv.gz  its breakdowns (sex, age, nationality, household): one
+                                     row per period (years and the last 13 published months)
     entities/<code>.xlsx             both as an Excel workbook, after an "About" sheet
     barometer.csv.gz, .parquet       the totals of every area (the per-area files end to end)
     barometer-breakdowns.csv.gz, .parquet
@@ -739,7 +741,8 @@ def build_downloads(
                 a, b = wide.areas[code]
                 first = int(ends[a - start - 1]) if a > start else 0
                 path = entity_csv(code) if kind == "totals" else entity_breakdowns_csv(code)
-                emit(path, head + data[first : int(ends[b - start - 1])])
+                part = head + data[first : int(ends[b - start - 1])]
+                emit(path, gzip.compress(part, compresslevel=6, mtime=0))
             for m in (None, *measures):
                 bulk[m, kind].write(data if m is None else batch.csv(layout.of(m))[0])
             sheets[kind] = batch.sheet_rows(here)
@@ -902,14 +905,15 @@ def datapackage(
                 "name": f"area-{kind}",
                 "title": f"{title_warn}the {kind} of one area per file (entities/<code>"
                 + ("" if kind == "totals" else "-breakdowns")
-                + ".csv)",
+                + ".csv.gz)",
                 "description": warn
-                + "One CSV per area; listed here as the parts of one table (each part repeats "
-                "the header). The same rows as a workbook: entities/<code>.xlsx.",
+                + "One gzipped CSV per area; listed here as the parts of one table (each part "
+                "repeats the header). The same rows as a workbook: entities/<code>.xlsx.",
                 "path": [str(PurePosixPath(part(c)).relative_to("downloads")) for c in rows],
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
+                "compression": "gz",
                 "schema": f"schemas/{kind}.json",
             }
         )
@@ -1022,8 +1026,9 @@ def readme(
         " only): late claims will still raise them.",
         "",
         "Files",
-        "  entities/<code>.csv             totals of one area: one row per period (years, then months)",
-        "  entities/<code>-breakdowns.csv  its breakdowns: years and the last 12 published months",
+        "  entities/<code>.csv.gz             totals of one area: one row per period (years, then"
+        " months)",
+        "  entities/<code>-breakdowns.csv.gz  its breakdowns: years and the last 13 published months",
         "  entities/<code>.xlsx            both, as an Excel workbook with an About sheet",
         "  barometer.csv.gz, barometer.parquet                       the totals of every area",
         "  barometer-breakdowns.csv.gz, barometer-breakdowns.parquet the breakdowns of every area",

@@ -14,10 +14,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from barometer.indicators import month_index
 
 WINDOW = 12
+RECENT_ROWS = 12
+"""Months in the table of a line's recent months."""
+
+
+@dataclass(frozen=True)
+class RecentMonth:
+    period: str
+    value: float
+    average: float
+    """The 12-month moving average (NaN unless all 12 months are there)."""
+    year_earlier: float
 
 
 def _by_index(periods: Sequence[str], values: Sequence[float]) -> dict[int, float]:
@@ -41,3 +53,19 @@ def year_earlier(periods: Sequence[str], values: Sequence[float]) -> list[float]
     """The value of the same month a year earlier at each period (NaN when missing)."""
     at = _by_index(periods, values)
     return [at.get(month_index(p) - 12, math.nan) for p in periods]
+
+
+def recent(
+    periods: Sequence[str], values: Sequence[float], last: str, rows: int = RECENT_ROWS
+) -> tuple[RecentMonth, ...]:
+    """The ``rows`` months up to ``last`` (the measure's last stable month), newest first, with
+    their moving average and a year earlier: computed on the series' tail (``rows + WINDOW``
+    months hold every value they need)."""
+    end = sum(1 for p in periods if p <= last)
+    tail = max(0, end - rows - WINDOW)
+    ps, vs = list(periods[tail:end]), [float(v) for v in values[tail:end]]
+    average, before = moving_average(ps, vs), year_earlier(ps, vs)
+    return tuple(
+        RecentMonth(ps[i], vs[i], average[i], before[i])
+        for i in range(len(ps) - 1, max(-1, len(ps) - 1 - rows), -1)
+    )

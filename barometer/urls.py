@@ -47,7 +47,7 @@ DOWNLOADS = "downloads/"
 
 
 def entity_csv(code: str) -> str:
-    return f"downloads/entities/{code}.csv"
+    return f"downloads/entities/{code}.csv.gz"
 
 
 def measure_csv(m: str) -> str:
@@ -55,7 +55,7 @@ def measure_csv(m: str) -> str:
 
 
 def entity_breakdowns_csv(code: str) -> str:
-    return f"downloads/entities/{code}-breakdowns.csv"
+    return f"downloads/entities/{code}-breakdowns.csv.gz"
 
 
 def entity_xlsx(code: str) -> str:

@@ -28,7 +28,10 @@ def test_points_add_up_to_the_change_when_every_group_is_shown():
     assert [p.points for p in age.parts] == pytest.approx([2.8, -1.0, 2.3])
     assert age.rest is None  # every group shown, nothing left over
     assert sum(p.points for p in s.dimension("sex").parts) == pytest.approx(s.change)
-    assert [(d, p.category) for d, p in s.largest(("age", "sex"))] == [("age", "lt25"), ("sex", "f")]
+    assert [(d, p.category) for d, p in s.largest(("age", "sex"))] == [
+        ("age", "lt25"),
+        ("sex", "f"),
+    ]
 
 
 def test_a_group_hidden_in_either_month_is_not_shown_and_the_rest_is_given_together():
@@ -71,13 +74,13 @@ def _raw_counts(raw, nis: str, measure: str, month: str):
 def test_points_of_a_municipality_from_the_raw_extract(page_builder, raw, nis, measure):
     """Gent and Liège: every group's points recomputed here from the raw extract (the same
     municipality before and after, not merged), and the sentence names the right month."""
-    from barometer.pages.figures import change_sentence, change_split
+    from barometer.pages.figures import change_sentence
 
     b = page_builder
     month = b.lk.last_month[measure]
     before = month_label(month_index(month) - 12)
     now, then = _raw_counts(raw, nis, measure, month), _raw_counts(raw, nis, measure, before)
-    s = change_split(b, nis, measure)
+    s = b.lk.splits.get((nis, measure))
     assert s is not None
     assert s.change == pytest.approx(100 * (now.total / then.total - 1))
     for col, dim, cat in [
@@ -96,21 +99,16 @@ def test_hidden_cells_of_the_snapshot_give_no_points(page_builder):
     """Over every municipality and measure: a group whose count is hidden in the latest month or
     in the same month a year earlier has no points, and every dimension's shown points plus its
     remainder add up to the change."""
-    from barometer.pages.figures import change_split
-
-    b = page_builder
-    lk = b.lk
+    lk = page_builder.lk
     checked = hidden = 0
     for code in lk.codes("municipality"):
         for m in lk.measures:
-            s = change_split(b, code, m.code)
+            s = lk.splits.get((code, m.code))
             if s is None:
                 continue
             cells = lk.cells[(code, m.code)]["month"]
             i_now = lk.share_months.index(lk.last_month[m.code])
-            i_before = lk.share_months.index(
-                month_label(month_index(lk.last_month[m.code]) - 12)
-            )
+            i_before = lk.share_months.index(month_label(month_index(lk.last_month[m.code]) - 12))
             for d in s.dimensions:
                 for p in d.parts:
                     vals = cells[f"{d.dimension}.{p.category}"]

@@ -65,8 +65,8 @@ def _table_value(table, code, measure, period, indicator, dimension="total", cat
 
 
 def _csv_kinds(dl: Path) -> dict[str, Path]:
-    kinds = {f"area {c}": dl / f"entities/{c}.csv" for c in AREAS}
-    kinds |= {f"area {c} breakdowns": dl / f"entities/{c}-breakdowns.csv" for c in AREAS}
+    kinds = {f"area {c}": dl / f"entities/{c}.csv.gz" for c in AREAS}
+    kinds |= {f"area {c} breakdowns": dl / f"entities/{c}-breakdowns.csv.gz" for c in AREAS}
     for stem in ("barometer", "barometer-breakdowns", "ris", "eris-breakdowns"):
         kinds[stem] = dl / f"{stem}.csv.gz"
     kinds["areas"] = dl / "areas.csv"
@@ -105,12 +105,12 @@ def test_every_csv_reads_with_pandas_and_csv_defaults(dl):
         if kind.startswith("area"):
             code = kind.split()[1]
             assert set(frame.geo_id) == {"BE" + code} and rows[1][0] == "BE" + code
-    belgium = pd.read_csv(dl / "entities/01000.csv")
+    belgium = pd.read_csv(dl / "entities/01000.csv.gz")
     assert belgium.geo_id.iloc[0] == "BE01000"  # not 1000
 
 
 def test_per_area_files_hold_the_indicator_tables_values(dl, table):
-    gent = pd.read_csv(dl / "entities/44021.csv")
+    gent = pd.read_csv(dl / "entities/44021.csv.gz")
     july = gent[(gent.year == 2026) & (gent.month == 8)].iloc[0]  # ris's last stable month
     for ind in ("count", "per_1000", "yoy_change", "growth_12m", "rank_region", "rank_country"):
         expected, flag = _table_value(table, "44021", "ris", "2026-08", ind)
@@ -135,7 +135,7 @@ def test_per_area_files_hold_the_indicator_tables_values(dl, table):
     assert flag == "provisional" and _close(july.eris_count, expected, "count")
     assert july.eris_flag == "provisional" and pd.isna(july.eris_yoy_change)
     assert july.status == "provisional"  # a row is provisional when any of its values is
-    brk = pd.read_csv(dl / "entities/44021-breakdowns.csv")
+    brk = pd.read_csv(dl / "entities/44021-breakdowns.csv.gz")
     row = brk[(brk.year == 2026) & (brk.month == 8)].iloc[0]
     hidden = table[
         (table.geo_code == "44021")
@@ -153,7 +153,7 @@ def test_per_area_files_hold_the_indicator_tables_values(dl, table):
     # urgent medical aid has no household columns at all (not collected)
     assert any(c.startswith("dmh_age_") for c in brk.columns)
     assert not any(c.startswith("dmh_household") for c in brk.columns)
-    assert not (dl / "entities/73028.csv").exists()  # Herstappe: no figures, no files
+    assert not (dl / "entities/73028.csv.gz").exists()  # Herstappe: no figures, no files
 
 
 def test_per_area_files_end_to_end_are_the_bulk_files(dl):
@@ -429,8 +429,9 @@ def test_datapackage_is_small_and_valid_and_its_resources_validate(dl, tmp_path)
     ]
     assert sum(t.stats["rows"] for t in report.tasks) > 20_000
     # a broken part fails: a code without its prefix
-    part = tmp_path / "entities/44021.csv"
-    part.write_text(part.read_text().replace('"BE44021"', '"44021"', 1))
+    part = tmp_path / "entities/44021.csv.gz"
+    text = gzip.decompress(part.read_bytes()).replace(b'"BE44021"', b'"44021"', 1)
+    part.write_bytes(gzip.compress(text))
     broken = package | {"resources": [r for r in sample if r["name"] == "area-totals"]}
     (tmp_path / "datapackage.json").write_text(json.dumps(broken))
     assert not _validate(tmp_path / "datapackage.json").valid
@@ -447,7 +448,11 @@ def _sizes(dl: Path) -> dict[str, tuple[int, int]]:
             name = p.relative_to(dl).as_posix()
             if name.startswith("entities/"):
                 kind = "area " + (
-                    "breakdowns csv" if name.endswith("-breakdowns.csv") else p.suffix[1:]
+                    "breakdowns csv"
+                    if name.endswith("-breakdowns.csv.gz")
+                    else "csv"
+                    if name.endswith(".csv.gz")
+                    else p.suffix[1:]
                 )
             elif name.endswith(".parquet"):
                 kind = "bulk parquet"

@@ -132,10 +132,12 @@ def test_an_invented_measure_is_published_like_the_others(site: Path):
     assert "Age" in section and "Household category" not in section  # not collected
     assert (site / "charts/evo-44021-xyz.svg").is_file()
     assert (site / "charts/map-municipalities-xyz.svg").is_file()
-    with (site / "downloads/entities/44021.csv").open(encoding="utf-8") as fh:
+    with gzip.open(site / "downloads/entities/44021.csv.gz", "rt", encoding="utf-8") as fh:
         header = next(csv.reader(fh))
     assert {"xyz_count", "xyz_per_1000", "xyz_flag"} <= set(header)
-    with (site / "downloads/entities/44021-breakdowns.csv").open(encoding="utf-8") as fh:
+    with gzip.open(
+        site / "downloads/entities/44021-breakdowns.csv.gz", "rt", encoding="utf-8"
+    ) as fh:
         columns = next(csv.reader(fh))
     assert "xyz_age_lt25_count" in columns or any(
         c.startswith("xyz_") and "age" in c for c in columns

@@ -237,8 +237,8 @@ def test_downloads_and_data_package(site):
     pkg = json.loads((site / "downloads/datapackage.json").read_text(encoding="utf-8"))
     assert pkg["synthetic"] is True and pkg["extract_date"] == "2026-12-01"
     by_name = {r["name"]: r for r in pkg["resources"]}
-    assert "entities/44021.csv" in by_name["area-totals"]["path"]
-    assert "entities/44021-breakdowns.csv" in by_name["area-breakdowns"]["path"]
+    assert "entities/44021.csv.gz" in by_name["area-totals"]["path"]
+    assert "entities/44021-breakdowns.csv.gz" in by_name["area-breakdowns"]["path"]
     for name in ("barometer-totals-csv", "ris-totals-csv", "ris-totals-parquet"):
         data = (site / "downloads" / by_name[name]["path"]).read_bytes()
         sha = hashlib.sha256(data).hexdigest()
@@ -246,15 +246,15 @@ def test_downloads_and_data_package(site):
             assert by_name[name]["hash"] == "sha256:" + sha and by_name[name]["bytes"] == len(data)
         else:  # Parquet: in the description (frictionless counts no bytes of a Parquet file)
             assert f"{len(data)} bytes, sha256 {sha}" in by_name[name]["description"]
-    gent = pd.read_csv(site / "downloads/entities/44021.csv")
+    gent = pd.read_csv(site / "downloads/entities/44021.csv.gz")
     fields = json.loads((site / "downloads/schemas/totals.json").read_text(encoding="utf-8"))
     assert list(gent.columns) == [f["name"] for f in fields["fields"]]
     assert set(gent.geo_id) == {"BE44021"} and set(gent.data_status) == {"synthetic"}
-    assert pd.read_csv(site / "downloads/entities/01000.csv").geo_id.iloc[0] == "BE01000"
+    assert pd.read_csv(site / "downloads/entities/01000.csv.gz").geo_id.iloc[0] == "BE01000"
     with gzip.open(site / "downloads/ris.csv.gz", "rt", encoding="utf-8") as fh:
         assert fh.readline().startswith("geo_id,year,month,period_type,status,data_status,ris_")
     assert (site / "downloads/entities/44021.xlsx").read_bytes()[:2] == b"PK"
-    assert not (site / "downloads/entities/73028.csv").exists()  # Herstappe: no figures
+    assert not (site / "downloads/entities/73028.csv.gz").exists()  # Herstappe: no figures
 
 
 def test_area_downloads_are_the_area_rows_of_the_whole_table(site):
@@ -264,7 +264,8 @@ def test_area_downloads_are_the_area_rows_of_the_whole_table(site):
     for code in ("01000", "04000", "21004", "44021", "63023"):
         own = [line for line in lines[1:] if line.startswith(f'"BE{code}",'.encode())]
         assert len(own) > 250
-        assert (site / f"downloads/entities/{code}.csv").read_bytes() == b"".join([lines[0], *own])
+        part = gzip.decompress((site / f"downloads/entities/{code}.csv.gz").read_bytes())
+        assert part == b"".join([lines[0], *own])
 
 
 def test_every_page_links_its_downloads(site):

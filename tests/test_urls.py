@@ -39,7 +39,7 @@ def test_measure_and_fixed_pages_and_files():
     assert urls.measure(ris, "en") == "en/integration-income/"
     assert urls.page("methodology", "de") == "de/methodik/"
     assert urls.home("fr") == "fr/"
-    assert urls.entity_csv("44021") == "downloads/entities/44021.csv"
+    assert urls.entity_csv("44021") == "downloads/entities/44021.csv.gz"
     assert urls.measure_csv("eris") == "downloads/eris.csv.gz"
     assert urls.former("12030", "Puurs", "nl") == "nl/gemeente/12030-puurs/"
 

@@ -10,7 +10,6 @@ from barometer.pages.compare import compare_link
 from barometer.pages.figures import (
     breakdown,
     change_sentence,
-    change_split,
     comparison,
     key_figures,
     line_figure,
@@ -46,7 +45,7 @@ def entity_page(b: PageBuilder, code: str) -> EntityPage:
     parent = ent["parent"] or None
     measures = []
     for m in lk.measures:
-        split = change_split(b, code, m.code) if code != HERSTAPPE else None
+        split = b.lk.splits.get((code, m.code)) if code != HERSTAPPE else None
         measures.append(
             EntityMeasure(
                 id=m.code,
@@ -217,8 +216,8 @@ def strip_mark(b: PageBuilder, code: str, measure: str) -> StripMark | None:
 def area_downloads(b: PageBuilder, code: str) -> tuple[Download, ...]:
     """An area's files: its totals and breakdowns as CSV, both in one workbook."""
     return (
-        Download(label=b._("totals (CSV)"), file=urls.entity_csv(code)),
-        Download(label=b._("breakdowns (CSV)"), file=urls.entity_breakdowns_csv(code)),
+        Download(label=b._("totals (CSV, gzipped)"), file=urls.entity_csv(code)),
+        Download(label=b._("breakdowns (CSV, gzipped)"), file=urls.entity_breakdowns_csv(code)),
         Download(label=b._("both in a workbook (Excel)"), file=urls.entity_xlsx(code)),
     )
 

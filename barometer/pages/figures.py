@@ -9,7 +9,7 @@ from collections.abc import Callable
 import numpy as np
 
 from barometer import charts
-from barometer.contributions import Split, split
+from barometer.contributions import Split
 from barometer.indicators import month_index, month_label
 from barometer.pages.builder import PageBuilder, nan
 from barometer.pages.chartspecs import LEVEL_MAPS, RATIO
@@ -26,7 +26,6 @@ from barometer.pages.types import (
     MapFigure,
     RecentTable,
 )
-from barometer.smoothing import moving_average, year_earlier
 from barometer.vocabulary import (
     CATEGORY_LABELS,
     COUNTRY,
@@ -122,33 +121,23 @@ def line_figure(b: PageBuilder, key: ChartKey, spec: str | None = None) -> LineF
     )
 
 
-RECENT_ROWS = 12
-"""Months in the table of a line's recent months (with their moving average and a year earlier)."""
-
-
 def recent_table(b: PageBuilder, code: str, measure: str) -> RecentTable | None:
     """The area's last stable months per 1000, newest first, with the 12-month moving average and
-    the same month a year earlier (:mod:`barometer.smoothing`)."""
-    s = b.lk.monthly.get((code, measure))
-    if s is None or not len(s.periods):
+    the same month a year earlier (computed once in the lookups: :mod:`barometer.smoothing`)."""
+    months = b.lk.recent.get((code, measure))
+    if not months:
         return None
-    rates = [float(v) for v in s.per_1000]
-    average = moving_average(s.periods, rates)
-    before = year_earlier(s.periods, rates)
-    rows = tuple(
-        (
-            b.t.month(s.periods[i], short=True),
-            b.rate(rates[i]),
-            b.rate(average[i]),
-            b.rate(before[i]),
-        )
-        for i in range(len(s.periods) - 1, max(-1, len(s.periods) - 1 - RECENT_ROWS), -1)
-    )
     return RecentTable(
-        caption=b._(
-            "{name}, the last 12 months per 1000 inhabitants: the 12-month moving average and the same month a year earlier"
-        ).format(name=b.name(code)),
-        rows=rows,
+        caption=b._("{name}: the last 12 months per 1000 inhabitants").format(name=b.name(code)),
+        rows=tuple(
+            (
+                b.t.month(r.period, short=True),
+                b.rate(r.value),
+                b.rate(r.average),
+                b.rate(r.year_earlier),
+            )
+            for r in months
+        ),
     )
 
 
@@ -286,39 +275,6 @@ SENTENCE_DIMENSIONS = ("age", "nationality", "household")
 """The change sentence names the largest part of each of these groups (the table has them all)."""
 
 
-def change_split(b: PageBuilder, code: str, measure: str) -> Split | None:
-    """The change on a year of the latest month split by group, from published figures only: the
-    totals of both months and the breakdown cells published in both (the breakdowns are
-    published for the last ``RECENT_MONTHS`` = 13 months, a year back from the latest)."""
-    lk = b.lk
-    month = lk.last_month[measure]
-    before = month_label(month_index(month) - 12)
-    series = lk.monthly.get((code, measure))
-    cells = lk.cells.get((code, measure), {}).get("month", {})
-    if series is None or not cells or before not in lk.share_months:
-        return None
-    at = {p: i for i, p in enumerate(series.periods)}
-    if month not in at or before not in at:
-        return None
-    i_now, i_before = lk.share_months.index(month), lk.share_months.index(before)
-    nan_row = [math.nan] * len(lk.share_months)
-    collected = lk.measure(measure).groups
-
-    def counts(i: int) -> dict[str, dict[str, float]]:
-        return {
-            dim: {cat: cells.get(f"{dim}.{cat}", nan_row)[i] for cat in cats}
-            for dim, cats in GROUP_CATEGORIES.items()
-            if dim in collected
-        }
-
-    return split(
-        float(series.count[at[month]]),
-        float(series.count[at[before]]),
-        counts(i_now),
-        counts(i_before),
-    )
-
-
 def change_sentence(b: PageBuilder, measure: str, s: Split | None) -> ChangeSplit | None:
     """'+1,6% from August 2025 to August 2026. Largest parts, in percentage points: Under 25
     +0,9 · Non-EU +0,5 · Single +0,4.'"""
@@ -367,7 +323,7 @@ def breakdown(
                     parent_share="–" if nan(pshare) else b.t.percent(pshare, 0),
                     parent_pct=0 if nan(pshare) else round(100 * pshare),
                     suppressed=suppressed,
-                    points=points.get(cat, ""),
+                    points=points.get(cat, "–"),
                 )
             )
         out.append(

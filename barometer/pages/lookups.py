@@ -16,17 +16,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from barometer.contributions import Split, split
 from barometer.events import Event, load_events
-from barometer.indicators import population_by_year, stable_after
+from barometer.indicators import month_index, month_label, population_by_year, stable_after
 from barometer.model import Model
 from barometer.notes import Figure, published_figures
 from barometer.pages.types import Sparkline
 from barometer.paths import EVENTS_TOML
 from barometer.releases import Release
+from barometer.smoothing import RecentMonth, recent
 from barometer.standing import Standing, standings
 from barometer.svgchart import simplify
 from barometer.vintages import Vintages
-from barometer.vocabulary import COUNTRY, REGIONS, Measure, Right
+from barometer.vocabulary import COUNTRY, GROUP_CATEGORIES, REGIONS, Measure, Right
 
 SPARK_SIZE = (64, 20)
 """A sparkline's box in CSS pixels (drawn in half pixels: :func:`barometer.svgchart.path_data`)."""
@@ -114,6 +116,12 @@ class Lookups:
     sparklines: dict[tuple[str, str], Sparkline]
     """(area, measure) → its last :data:`SPARK_YEARS` years of stable months per 1000 (drawn
     once here, not once per language)."""
+    recent: dict[tuple[str, str], tuple[RecentMonth, ...]]
+    """(area, measure) → its last stable months with their 12-month moving average and a year
+    earlier (:mod:`barometer.smoothing`; once here, not once per language)."""
+    splits: dict[tuple[str, str], Split]
+    """(area, measure) → the latest month's change on a year split by group, from published
+    figures only (:mod:`barometer.contributions`; once here, not once per language)."""
     provisional: dict[tuple[str, str], Series]
     """(area, measure) → its provisional months (after the last stable one), if any."""
     vintages: Vintages
@@ -252,6 +260,12 @@ def build_lookups(model: Model) -> Lookups:
             for m in measures
         },
         sparklines={k: sp for k, s in monthly.items() if (sp := sparkline(s)) is not None},
+        recent={
+            k: months
+            for k, s in monthly.items()
+            if k[1] in last and (months := recent(s.periods, s.per_1000.tolist(), last[k[1]]))
+        },
+        splits=_splits(monthly, cells, share_periods["month"], last, measures),
         provisional={
             k: _after(s, last[k[1]])
             for k, s in _series(table, "month", provisional).items()
@@ -295,6 +309,54 @@ def build_lookups(model: Model) -> Lookups:
         published=published_figures(canon.published_totals),
         releases=model.releases,
     )
+
+
+def _splits(
+    monthly: dict[tuple[str, str], Series],
+    cells: dict[tuple[str, str], dict[str, dict[str, list[float]]]],
+    share_months: list[str],
+    last: Mapping[str, str],
+    measures: tuple[Measure, ...],
+) -> dict[tuple[str, str], Split]:
+    """The change on a year of each measure's latest month split by group, from published
+    figures only: the totals of both months and the breakdown cells published in both (the
+    breakdowns are published for the last ``RECENT_MONTHS`` = 13 months, a year back from the
+    latest)."""
+    column = {p: i for i, p in enumerate(share_months)}
+    groups = {m.code: m.groups for m in measures}
+    out = {}
+    for (code, measure), series in monthly.items():
+        month = last.get(measure)
+        by_dim = cells.get((code, measure), {}).get("month", {})
+        if month is None or not by_dim:
+            continue
+        before = month_label(month_index(month) - 12)
+        at = {p: i for i, p in enumerate(series.periods)}
+        if not {month, before} <= column.keys() or not {month, before} <= at.keys():
+            continue
+        dims = {d: c for d, c in GROUP_CATEGORIES.items() if d in groups[measure]}
+        now, then = column[month], column[before]
+        s = split(
+            float(series.count[at[month]]),
+            float(series.count[at[before]]),
+            _counts(by_dim, dims, now),
+            _counts(by_dim, dims, then),
+        )
+        if s is not None:
+            out[code, measure] = s
+    return out
+
+
+def _counts(
+    by_dim: dict[str, list[float]], dims: Mapping[str, tuple[str, ...]], i: int
+) -> dict[str, dict[str, float]]:
+    """Dimension → category → the published count at column ``i`` (NaN: hidden or missing)."""
+    return {
+        dim: {
+            cat: by_dim[key][i] if (key := f"{dim}.{cat}") in by_dim else math.nan for cat in cats
+        }
+        for dim, cats in dims.items()
+    }
 
 
 def _ranked_count(latest_rows: pd.DataFrame, entities: dict[str, dict]) -> dict:

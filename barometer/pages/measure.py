@@ -9,7 +9,6 @@ from barometer.pages.builder import PageBuilder, alternates, nan
 from barometer.pages.figures import (
     breakdown,
     change_sentence,
-    change_split,
     key_figures,
     level_maps,
     line_figure,
@@ -29,7 +28,7 @@ def measure_page(b: PageBuilder, measure: Measure) -> MeasurePage:
     evolution = line_figure(b, key, spec=f"charts/{key.slug}.json")
     assert evolution is not None, "Belgium has figures of every published measure"
     official = b.lk.extract.official_names.get(m, {})
-    split = change_split(b, COUNTRY, m)
+    split = b.lk.splits.get((COUNTRY, m))
     return MeasurePage(
         events=b.events(),
         path=urls.measure(measure, b.lang),

@@ -73,7 +73,7 @@ var Barometer = (function () {
     if (parent) { parent.appendChild(e); }
     return e;
   }
-  // lines: [{colour, width, points: [[time ms, value], …]}]; opt: {zero, format(v, step), dots, readout(i)}
+  // lines: [{colour, width, dash, points: [[time ms, value], …]}]; opt: {zero, format(v, step), dots, readout(i)}
   function lineChart(target, lines, opt) {
     var W = Math.max(280, target.clientWidth || 640), H = 300, left = 8, top = 8, bottom = 24, right = 14;
     var all = [];
@@ -114,7 +114,8 @@ var Barometer = (function () {
     svg.appendChild(g);
     lines.slice().reverse().forEach(function (l) {
       var d = l.points.map(function (p, i) { return (i ? "L" : "M") + x(p[0]).toFixed(1) + "," + y(p[1]).toFixed(1); }).join("");
-      el("path", { d: d, stroke: l.colour, "stroke-width": l.width, fill: "none", "stroke-linejoin": "round", "stroke-linecap": "round" }, svg);
+      var line = el("path", { d: d, stroke: l.colour, "stroke-width": l.width, fill: "none", "stroke-linejoin": "round", "stroke-linecap": "round" }, svg);
+      if (l.dash) { line.setAttribute("stroke-dasharray", l.dash); }
       if (opt.dots) {
         l.points.forEach(function (p) { el("circle", { cx: x(p[0]).toFixed(1), cy: y(p[1]).toFixed(1), r: 3, fill: l.colour }, svg); });
       }
@@ -371,7 +372,8 @@ var Barometer = (function () {
       m: m,
       i: pick("i", radios("i"), "per_1000"),
       c: pick("c", allowed, allowed[0]),
-      p: pick("p", radios("p"), "month")
+      p: pick("p", radios("p"), "month"),
+      s: pick("s", radios("s"), "month")
     };
   }
   // the profile categories of the groups a measure collects (urgent medical aid: no household)
@@ -383,13 +385,14 @@ var Barometer = (function () {
   }
   function query(s) {
     var q = "e=" + s.e.join(",") + "&m=" + s.m + "&i=" + s.i + "&p=" + s.p;
-    return s.i === "share" ? q + "&c=" + s.c : q;
+    if (s.i === "share") { q += "&c=" + s.c; }
+    return s.p === "month" && s.s !== "month" ? q + "&s=" + s.s : q;
   }
   function name(code) { return byCode[code][nameIndex]; }
   function label(code) { return name(code) + " (" + levels[byCode[code][1]] + ")"; }
 
   function syncForm() {
-    ["m", "i", "p"].forEach(function (k) {
+    ["m", "i", "p", "s"].forEach(function (k) {
       form.querySelectorAll("input[name='" + k + "']").forEach(function (r) { r.checked = r.value === state[k]; });
     });
     var cat = document.getElementById("category");
@@ -400,6 +403,7 @@ var Barometer = (function () {
     });
     cat.value = state.c;
     cat.disabled = state.i !== "share";
+    document.getElementById("smoothing").disabled = state.p !== "month";
     var ul = form.querySelector(".chosen");
     ul.innerHTML = "";
     state.e.forEach(function (code, i) {
@@ -417,12 +421,38 @@ var Barometer = (function () {
     });
   }
 
+  // The twins of barometer.smoothing: a month's index, the trailing 12-month mean (only when
+  // all 12 months are there) and the value of the same month a year earlier.
+  function monthIndex(p) { return Number(p.slice(0, 4)) * 12 + Number(p.slice(5, 7)) - 1; }
+  function shifted(periods, values) {
+    var at = Object.create(null);
+    periods.forEach(function (p, i) { if (values[i] !== null && values[i] !== undefined) { at[monthIndex(p)] = values[i]; } });
+    return function (p, back) { var v = at[monthIndex(p) - back]; return v === undefined ? null : v; };
+  }
+  function movingAverage(periods, values) {
+    var at = shifted(periods, values);
+    return periods.map(function (p) {
+      for (var sum = 0, k = 0; k < 12; k += 1) {
+        var v = at(p, k);
+        if (v === null) { return null; }
+        sum += v;
+      }
+      return sum / 12;
+    });
+  }
+  function yearEarlier(periods, values) {
+    var at = shifted(periods, values);
+    return periods.map(function (p) { return at(p, 12); });
+  }
   function valuesOf(code) {
-    var s = decodeSeries(state.m, code);
+    var s = decodeSeries(state.m, code), out;
     if (!s) { return { periods: [], values: [] }; }
     var k = s[state.p];
-    if (state.i === "share") { return { periods: k.sharePeriods, values: k.share[state.c] || k.sharePeriods.map(function () { return null; }) }; }
-    return { periods: k.periods, values: k[state.i] };
+    if (state.i === "share") { out = { periods: k.sharePeriods, values: k.share[state.c] || k.sharePeriods.map(function () { return null; }) }; }
+    else { out = { periods: k.periods, values: k[state.i] }; }
+    if (state.p === "month" && state.s === "ma12") { out.values = movingAverage(out.periods, out.values); }
+    if (state.p === "month" && state.s === "earlier") { out.earlier = yearEarlier(out.periods, out.values); }
+    return out;
   }
   function format(v) {
     if (v === null || v === undefined) { return "–"; }
@@ -435,7 +465,8 @@ var Barometer = (function () {
     var i = form.querySelector("input[name='i'][value='" + state.i + "']").parentNode.textContent.trim();
     var p = form.querySelector("input[name='p'][value='" + state.p + "']").parentNode.textContent.trim();
     var c = state.i === "share" ? " — " + document.querySelector("#category option[value='" + state.c + "']").textContent : "";
-    return m + ": " + i + c + " (" + p.toLowerCase() + ")";
+    var s = state.p === "month" && state.s !== "month" ? ", " + form.querySelector("input[name='s'][value='" + state.s + "']").parentNode.textContent.trim().toLowerCase() : "";
+    return m + ": " + i + c + " (" + p.toLowerCase() + s + ")";
   }
 
   function render() {
@@ -455,7 +486,10 @@ var Barometer = (function () {
       item.appendChild(sw); item.appendChild(document.createTextNode(name(code)));
       legend.appendChild(item);
     });
-    document.getElementById("compare-note").textContent = state.i === "share" ? words.getAttribute("data-share-note") : "";
+    var notes = [];
+    if (state.i === "share") { notes.push(words.getAttribute("data-share-note")); }
+    if (state.p === "month" && state.s !== "month") { notes.push(words.getAttribute("data-" + state.s + "-note")); }
+    document.getElementById("compare-note").textContent = notes.join(" ");
     // table: periods newest first, one column per area
     var table = document.getElementById("compare-table");
     table.querySelector("caption").textContent = cap;
@@ -467,7 +501,11 @@ var Barometer = (function () {
     thead.innerHTML = ""; tbody.innerHTML = "";
     var tr = document.createElement("tr");
     var th0 = document.createElement("th"); th0.scope = "col"; th0.textContent = words.getAttribute("data-period"); tr.appendChild(th0);
-    state.e.forEach(function (code) { var th = document.createElement("th"); th.scope = "col"; th.textContent = name(code); tr.appendChild(th); });
+    var earlier = words.getAttribute("data-earlier");
+    state.e.forEach(function (code, li) {
+      var th = document.createElement("th"); th.scope = "col"; th.textContent = name(code); tr.appendChild(th);
+      if (series[li].earlier) { th = document.createElement("th"); th.scope = "col"; th.textContent = name(code) + ", " + earlier; tr.appendChild(th); }
+    });
     thead.appendChild(tr);
     periods.forEach(function (p) {
       var r = document.createElement("tr");
@@ -477,6 +515,11 @@ var Barometer = (function () {
         var i = s.periods.indexOf(p);
         td.textContent = format(i >= 0 ? s.values[i] : null);
         r.appendChild(td);
+        if (s.earlier) {
+          td = document.createElement("td"); td.className = "num";
+          td.textContent = format(i >= 0 ? s.earlier[i] : null);
+          r.appendChild(td);
+        }
       });
       tbody.appendChild(r);
     });
@@ -484,15 +527,22 @@ var Barometer = (function () {
     var fig = document.getElementById("compare-chart");
     fig.hidden = state.e.length === 0;
     if (!state.e.length) { return; }
-    var lines = state.e.map(function (code, li) {
+    var points = function (s, values) {
       var pts = [];
-      series[li].periods.forEach(function (p, i) {
-        var v = series[li].values[i];
+      s.periods.forEach(function (p, i) {
+        var v = values[i];
         if (v !== null && v !== undefined) {
           pts.push([p.length === 4 ? Date.UTC(Number(p), 6, 1) : Date.UTC(Number(p.slice(0, 4)), Number(p.slice(5, 7)) - 1, 1), v]);
         }
       });
-      return { colour: COLOURS[li], width: li === 0 ? 3 : 1.8, points: pts };
+      return pts;
+    };
+    var lines = [];
+    state.e.forEach(function (code, li) {
+      lines.push({ colour: COLOURS[li], width: li === 0 ? 3 : 1.8, points: points(series[li], series[li].values) });
+    });
+    state.e.forEach(function (code, li) {  // a year earlier: dashed, under the areas' own lines
+      if (series[li].earlier) { lines.push({ colour: COLOURS[li], width: 1.4, dash: "4,3", points: points(series[li], series[li].earlier) }); }
     });
     var readout = document.getElementById("compare-readout");
     var view = document.getElementById("compare-view");
@@ -509,7 +559,8 @@ var Barometer = (function () {
         var d = new Date(t), p = state.p === "year" ? String(d.getUTCFullYear()) : d.getUTCFullYear() + "-" + String(d.getUTCMonth() + 1).padStart(2, "0");
         readout.textContent = p + ": " + state.e.map(function (code, li) {
           var i = series[li].periods.indexOf(p);
-          return name(code) + " " + format(i >= 0 ? series[li].values[i] : null);
+          var own = name(code) + " " + format(i >= 0 ? series[li].values[i] : null);
+          return series[li].earlier ? own + " (" + earlier + " " + format(i >= 0 ? series[li].earlier[i] : null) + ")" : own;
         }).join(" · ");
       }
     }];
@@ -569,7 +620,7 @@ var Barometer = (function () {
   form.addEventListener("change", function (ev) {
     var t = ev.target;
     if (!state || t.id === "add-area") { return; }
-    if (t.name === "m" || t.name === "i" || t.name === "p") { state[t.name] = t.value; }
+    if (t.name === "m" || t.name === "i" || t.name === "p" || t.name === "s") { state[t.name] = t.value; }
     if (t.id === "category") { state.c = t.value; }
     var allowed = collected(state.m);
     if (allowed.indexOf(state.c) < 0) { state.c = allowed[0]; }

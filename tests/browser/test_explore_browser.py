@@ -119,3 +119,46 @@ def test_search_finds_a_municipality_by_any_of_its_names(
     hrefs = page.eval_on_selector_all("#search-results a", "els => els.map(e => e.href)")
     assert hrefs[0] == server + expected, hrefs[:5]
     watched.clean()
+
+
+def test_compare_smooths_any_monthly_series(watched, server, built_site):
+    """The "Monthly series" toggle: the 12-month average of Gent's rate is the mean of the 12
+    monthly rates of the compare data (recomputed here with the Python twin of the decoder), and
+    "a year earlier" adds, per area, the value of the same month 12 months before."""
+    import json
+    import math
+
+    from barometer.compare import decode
+
+    site = built_site[0]
+    doc = json.loads((site / "data/compare.json").read_text(encoding="utf-8"))
+    doc["series"] = {"ris": json.loads((site / "data/compare-ris.json").read_text("utf-8"))}
+    rates = decode(doc, "ris", "44021")["month"]["per_1000"]
+    last = max(i for i, v in enumerate(rates) if v is not None)
+    mean = sum(rates[last - 11 : last + 1]) / 12  # type: ignore[arg-type]
+    page = watched.page
+    page.goto(server + "en/compare/?e=44021,01000&m=ris&i=per_1000&p=month&s=ma12")
+    page.wait_for_selector("#compare-view svg")
+    assert page.is_checked("input[name='s'][value='ma12']")
+    assert "12-month average" in page.inner_text("#compare-caption")
+    first = page.locator("#compare-table tbody tr").first
+    assert first.locator("th").inner_text() == doc["months"][last]
+    shown = float(first.locator("td").first.inner_text().replace(",", ""))
+    assert math.isclose(shown, mean, abs_tol=0.051), (shown, mean)
+    # the first 11 months have no average: their rows are gone from the table
+    assert page.locator("#compare-table tbody tr").count() <= len(doc["months"]) - 11
+    # a year earlier: one more column per area, dashed lines beside the areas' own
+    page.check("input[name='s'][value='earlier']")
+    expect(page).to_have_url(re.compile(r"[?&]s=earlier"))
+    heads = page.locator("#compare-table thead th").all_inner_texts()
+    assert heads[1:] == ["Gent", "Gent, a year earlier", "Belgium", "Belgium, a year earlier"]
+    first = page.locator("#compare-table tbody tr").first
+    assert float(first.locator("td").nth(1).inner_text().replace(",", "")) == pytest.approx(
+        rates[last - 12], abs=0.051
+    )
+    assert page.locator("#compare-view path[stroke-dasharray='4,3']").count() == 2
+    # yearly periods: the choice is off and leaves the URL
+    page.check("input[name='p'][value='year']")
+    assert page.is_disabled("input[name='s'][value='ma12']")
+    assert "s=" not in urlsplit(page.url).query
+    watched.clean()
