@@ -239,7 +239,7 @@ def test_downloads_and_data_package(site):
     by_name = {r["name"]: r for r in pkg["resources"]}
     assert "entities/44021.csv.gz" in by_name["area-totals"]["path"]
     assert "entities/44021-breakdowns.csv.gz" in by_name["area-breakdowns"]["path"]
-    for name in ("barometer-totals-csv", "ris-totals-csv", "ris-totals-parquet"):
+    for name in ("barometer-totals-csv", "ris-totals-csv", "barometer-totals-parquet"):
         data = (site / "downloads" / by_name[name]["path"]).read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         if name.endswith("csv"):
@@ -269,7 +269,7 @@ def test_area_downloads_are_the_area_rows_of_the_whole_table(site):
 
 
 def test_every_page_links_its_downloads(site):
-    assert 'href="../../../downloads/entities/44021.csv"' in page(site, "fr/commune/44021-gand/")
+    assert 'href="../../../downloads/entities/44021.csv.gz"' in page(site, "fr/commune/44021-gand/")
     assert 'href="../../downloads/eris.csv.gz"' in page(site, "en/financial-aid/")
 
 

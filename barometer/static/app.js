@@ -440,9 +440,11 @@ var Barometer = (function () {
       return sum / 12;
     });
   }
+  // a year earlier, up to the series' last published month (not beside months yet to come)
   function yearEarlier(periods, values) {
-    var at = shifted(periods, values);
-    return periods.map(function (p) { return at(p, 12); });
+    var at = shifted(periods, values), last = -1;
+    values.forEach(function (v, i) { if (v !== null && v !== undefined) { last = i; } });
+    return periods.map(function (p, i) { return i > last ? null : at(p, 12); });
   }
   function valuesOf(code) {
     var s = decodeSeries(state.m, code), out;

@@ -141,6 +141,7 @@ def test_compare_smooths_any_monthly_series(watched, server, built_site):
     page.wait_for_selector("#compare-view svg")
     assert page.is_checked("input[name='s'][value='ma12']")
     assert "12-month average" in page.inner_text("#compare-caption")
+    page.click("#compare-table-wrap summary")
     first = page.locator("#compare-table tbody tr").first
     assert first.locator("th").inner_text() == doc["months"][last]
     shown = float(first.locator("td").first.inner_text().replace(",", ""))
