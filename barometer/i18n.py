@@ -84,13 +84,12 @@ class Lang:
         """0.123 → 12,3% (nl), 12,3 % (fr), 12,3 % (de), 12.3% (en); signed adds + or −."""
         if value is None or value != value:
             return "–"
-        number = self.number(abs(100 * float(value)), decimals)
-        sign = ""
-        if signed and number.strip("0,. \u202f\u00a0") != "":
-            sign = "+" if value > 0 else "−"
-        elif not signed and value < 0:
-            sign = "−"
-        return sign + _percent_pattern(self.locale).format(number)
+        scaled = 100 * float(value)
+        if signed:
+            number = self.signed(scaled, decimals)
+        else:
+            number = ("−" if scaled < 0 else "") + self.number(abs(scaled), decimals)
+        return _percent_pattern(self.locale).format(number)
 
     def signed(self, value: float | None, decimals: int = 1) -> str:
         """0.94 → +0,9 (nl); −0.31 → −0,3; a value that rounds to zero has no sign."""

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from barometer import charts
+from barometer import charts, urls
 from barometer.contributions import Split
 from barometer.indicators import month_index, month_label
 from barometer.pages.builder import PageBuilder, nan
@@ -138,6 +138,7 @@ def recent_table(b: PageBuilder, code: str, measure: str) -> RecentTable | None:
             )
             for r in months
         ),
+        compare=f"{urls.page('compare', b.lang)}?e={code}&m={measure}&i=per_1000&p=month&s=ma12",
     )
 
 

@@ -97,6 +97,8 @@ class RecentTable:
     caption: str
     rows: tuple[tuple[str, str, str, str], ...]
     """Newest first: month, per 1000, 12-month moving average, the same month a year earlier."""
+    compare: str
+    """The compare tool showing the area's whole series as its 12-month average."""
 
 
 @dataclass(frozen=True, kw_only=True)
