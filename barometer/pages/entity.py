@@ -216,8 +216,8 @@ def strip_mark(b: PageBuilder, code: str, measure: str) -> StripMark | None:
 def area_downloads(b: PageBuilder, code: str) -> tuple[Download, ...]:
     """An area's files: its totals and breakdowns as CSV, both in one workbook."""
     return (
-        Download(label=b._("totals (CSV, gzipped)"), file=urls.entity_csv(code)),
-        Download(label=b._("breakdowns (CSV, gzipped)"), file=urls.entity_breakdowns_csv(code)),
+        Download(label=b._("totals (CSV, gzip)"), file=urls.entity_csv(code)),
+        Download(label=b._("breakdowns (CSV, gzip)"), file=urls.entity_breakdowns_csv(code)),
         Download(label=b._("both in a workbook (Excel)"), file=urls.entity_xlsx(code)),
     )
 
