@@ -44,6 +44,9 @@ class DimensionSplit:
     rest: float | None
     """Points of the categories not shown together (None when every category is shown and
     they add up to the change)."""
+    hidden: bool
+    """Some category is not shown (hidden in either month): ``rest`` is theirs. Otherwise a
+    ``rest`` is what no category accounts for (an area whose breakdowns miss a member's month)."""
 
 
 @dataclass(frozen=True)
@@ -56,13 +59,17 @@ class Split:
         return next((d for d in self.dimensions if d.dimension == dim), None)
 
     def largest(self, dims: Sequence[str]) -> tuple[tuple[str, Part], ...]:
-        """The shown category with the largest contribution (in size) of each dimension."""
+        """The shown category with the largest contribution (in size) of each dimension, when it
+        is at least as large as the groups not shown together (else the largest part may be
+        hidden: the dimension names none)."""
         out = []
         for dim in dims:
             d = self.dimension(dim)
             shown = [p for p in d.parts if p.points is not None] if d else []
-            if shown:
-                out.append((dim, max(shown, key=lambda p: abs(p.points or 0.0))))
+            if d and shown:
+                top = max(shown, key=lambda p: abs(p.points or 0.0))
+                if abs(top.points or 0.0) >= abs(d.rest or 0.0):
+                    out.append((dim, top))
         return tuple(out)
 
 
@@ -93,7 +100,10 @@ def split(
             continue  # nothing to split: the whole change would be the remainder
         dims.append(
             DimensionSplit(
-                dim, tuple(parts), rest if hidden or abs(rest) >= REMAINDER_SHOWN_FROM else None
+                dim,
+                tuple(parts),
+                rest if hidden or abs(rest) >= REMAINDER_SHOWN_FROM else None,
+                hidden,
             )
         )
     return Split(change, tuple(dims))

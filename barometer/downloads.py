@@ -57,8 +57,8 @@ import pyarrow.parquet as pq
 
 from barometer import paths
 from barometer.export import neutralise
-from barometer.indicators import BIT, FLAG_ORDER
-from barometer.urls import bulk_file, entity_breakdowns_csv, entity_csv, entity_xlsx
+from barometer.indicators import BIT, FLAG_ORDER, RECENT_MONTHS
+from barometer.urls import bulk_file, bulk_formats, entity_breakdowns_csv, entity_csv, entity_xlsx
 from barometer.vocabulary import GROUPS, LEVELS
 
 SYNTHETIC_WARNING = (
@@ -763,7 +763,7 @@ def build_downloads(
             )
     for (m, kind), out in bulk.items():
         emit(bulk_file(m, kind, "csv"), out.close())
-        if m is None:
+        if "parquet" in bulk_formats(m):
             wide = wides[kind]
             emit(bulk_file(m, kind, "parquet"), parquet(wide, wide.layout.of(m), data_status))
     emit("downloads/areas.csv", areas_csv(entities))
@@ -919,7 +919,7 @@ def datapackage(
         )
     for kind in ("totals", "breakdowns"):
         for m in (None, *measures):
-            for fmt in ("csv", "parquet") if m is None else ("csv",):
+            for fmt in bulk_formats(m):
                 resources.append(bulk(m, kind, fmt))
     size, sha = files[PurePosixPath("downloads/areas.csv")]
     resources.append(
@@ -1028,7 +1028,8 @@ def readme(
         "Files",
         "  entities/<code>.csv.gz             totals of one area: one row per period (years, then"
         " months)",
-        "  entities/<code>-breakdowns.csv.gz  its breakdowns: years and the last 13 published months",
+        "  entities/<code>-breakdowns.csv.gz  its breakdowns: years and the last "
+        f"{RECENT_MONTHS} published months",
         "  entities/<code>.xlsx            both, as an Excel workbook with an About sheet",
         "  barometer.csv.gz, barometer.parquet                       the totals of every area",
         "  barometer-breakdowns.csv.gz, barometer-breakdowns.parquet the breakdowns of every area",
@@ -1096,7 +1097,8 @@ class AboutSheet:
             ("Last published month", self.last, ""),
             (
                 "Sheets",
-                "Totals: one row per period; Breakdowns: years and the last 12 published months",
+                "Totals: one row per period; Breakdowns: years and the last "
+                f"{RECENT_MONTHS} published months",
                 "",
             ),
             (

@@ -50,7 +50,9 @@ def moving_average(
 
 
 def year_earlier(periods: Sequence[str], values: Sequence[float]) -> list[float]:
-    """The value of the same month a year earlier at each period (NaN when missing)."""
+    """The value of the same month a year earlier at each period (NaN when missing). The callers
+    cut the periods at the last stable month (:func:`recent`; app.js's ``yearEarlier`` stops at
+    the series' last published month)."""
     at = _by_index(periods, values)
     return [at.get(month_index(p) - 12, math.nan) for p in periods]
 

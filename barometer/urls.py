@@ -62,6 +62,12 @@ def entity_xlsx(code: str) -> str:
     return f"downloads/entities/{code}.xlsx"
 
 
+def bulk_formats(m: str | None) -> tuple[str, ...]:
+    """The formats of a bulk download: Parquet only for every measure at once (a Parquet reader
+    takes one measure's columns of it as cheaply as a file of its own)."""
+    return ("csv", "parquet") if m is None else ("csv",)
+
+
 def bulk_file(m: str | None, kind: str, fmt: str) -> str:
     """A bulk download: every area's ``kind`` (totals, breakdowns) of measure ``m`` (None: all
     measures) as ``fmt`` (csv: gzipped, parquet). ``bulk_file(m, "totals", "csv")`` is

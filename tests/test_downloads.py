@@ -30,9 +30,10 @@ pytestmark = pytest.mark.xdist_group("site")
 
 MB = 1_000_000
 MEASURES = ("dis", "ris", "empl_dis", "gpmi", "spi", "das_fin", "eris", "empl_das", "dmh")
-BUDGET_BYTES = 12 * MB * len(MEASURES)  # 77 MB for 9 measures (per-area CSVs gzipped)
-"""All downloads: 20 MB a measure (four measures: 74 MB, was 458 MB; nine: 138 MB in this
-snapshot); see docs/architecture.md for the projection."""
+BUDGET_BYTES = 12 * MB * len(MEASURES)
+"""All downloads: 12 MB a measure (nine measures: 77 MB in this snapshot since the per-area CSVs
+are gzipped, 134 MB before; four measures once took 458 MB); see docs/architecture.md for the
+projection."""
 BUDGET_FILES = 2_000
 """Three files per area (totals, breakdowns, workbook) and 27 others."""
 AREAS = ("01000", "02000", "04000", "21004", "44021", "63023")
@@ -183,8 +184,8 @@ def test_csv_and_parquet_bulk_files_agree(dl):
         text = pd.read_csv(
             dl / (f"{stem}.csv.gz" if measure is None else f"{measure}{stem[9:]}.csv.gz")
         )
+        assert set(text.columns) <= set(pq.read_schema(dl / f"{stem}.parquet").names), stem
         typed = pq.read_table(dl / f"{stem}.parquet", columns=list(text.columns)).to_pandas()
-        assert list(typed.columns) == list(text.columns), stem
         assert len(typed) == len(text), stem
         schema = pq.read_schema(dl / f"{stem}.parquet")
         assert str(schema.field("geo_id").type) == "string"

@@ -55,7 +55,7 @@ def entity_page(b: PageBuilder, code: str) -> EntityPage:
                 comparison=comparison(b, parents, m.code),
                 evolution=line_figure(b, ChartKey("evo", code, m.code)),
                 breakdown=breakdown(b, code, parent, m.code, split) if code != HERSTAPPE else (),
-                change=change_sentence(b, m.code, split),
+                change=change_sentence(b, code, m.code, split),
                 parent_name=b.name(parent) if parent else "",
                 ranks=_ranks(b, code, m.code),
                 strip=strip_mark(b, code, m.code) if m.code == lk.headline.code else None,

@@ -276,23 +276,28 @@ SENTENCE_DIMENSIONS = ("age", "nationality", "household")
 """The change sentence names the largest part of each of these groups (the table has them all)."""
 
 
-def change_sentence(b: PageBuilder, measure: str, s: Split | None) -> ChangeSplit | None:
-    """'+1,6% from August 2025 to August 2026. Largest parts, in percentage points: Under 25
-    +0,9 · Non-EU +0,5 · Single +0,4.'"""
+def change_sentence(b: PageBuilder, code: str, measure: str, s: Split | None) -> ChangeSplit | None:
+    """'+1,6% from August 2025 to August 2026. Largest contributions, in percentage points: Under
+    25 +0,9 · Non-EU +0,5 · Single +0,4.' (with the change's own caveat, e.g. incomplete)."""
     if s is None or not s.dimensions:
         return None
     month = b.lk.last_month[measure]
+    _yoy, flag = b.value(code, measure, "yoy_change")
+    note = b.flag_note(flag)
     parts = " · ".join(
         f"{b._(CATEGORY_LABELS[p.category])} {b.t.signed(p.points)}"
         for _dim, p in s.largest(SENTENCE_DIMENSIONS)
     )
+    change = b.t.percent(s.change / 100.0, 1, signed=True)
     text = b._("{change} from {before} to {month}.").format(
-        change=b.t.percent(s.change / 100.0, 1, signed=True),
+        change=f"{change} ({note})" if note else change,
         before=b.t.month(month_label(month_index(month) - 12)),
         month=b.t.month(month),
     )
     if parts:
-        text += " " + b._("Largest parts of it, in percentage points: {parts}.").format(parts=parts)
+        text += " " + b._("Largest contributions, in percentage points: {parts}.").format(
+            parts=parts
+        )
     return ChangeSplit(sentence=text)
 
 
@@ -332,6 +337,11 @@ def breakdown(
                 label=b._(GROUP_LABELS[dim]),
                 rows=tuple(rows),
                 rest="" if d is None or d.rest is None else b.t.signed(d.rest),
+                rest_label=""
+                if d is None or d.rest is None
+                else b._("Groups not shown, together")
+                if d.hidden
+                else b._("Not attributed to a group"),
             )
         )
     return tuple(out)

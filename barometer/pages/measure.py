@@ -43,7 +43,7 @@ def measure_page(b: PageBuilder, measure: Measure) -> MeasurePage:
         level_maps=level_maps(b, m),
         evolution=evolution,
         breakdown=breakdown(b, COUNTRY, None, m, split),
-        change=change_sentence(b, m, split),
+        change=change_sentence(b, COUNTRY, m, split),
         ranking=_ranking(b, m),
         downloads=measure_downloads(b, m),
         right=b.lk.right_name(measure, b.lang),

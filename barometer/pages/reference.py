@@ -143,8 +143,7 @@ def data_page(b: PageBuilder, sizes: Mapping[str, int]) -> DataPage:
         return DownloadFile(label=label, file=path, size=_size(sizes[path], b.lang))
 
     def bulk(m: str | None) -> tuple[DownloadFile, ...]:
-        # Parquet only for every measure at once: its readers take one measure's columns
-        formats = ("csv", "parquet") if m is None else ("csv",)
+        formats = urls.bulk_formats(m)
         label = {
             ("totals", "csv"): _("totals (CSV, gzip)"),
             ("totals", "parquet"): _("totals (Parquet)"),

@@ -150,6 +150,9 @@ class BreakdownGroup:
     rows: tuple[BreakdownRow, ...]
     rest: str = ""
     """Points of the change of the groups not shown, together ('' when every group is shown)."""
+    rest_label: str = ""
+    """'Groups not shown, together', or 'Not attributed to a group' when every group is shown
+    but their points do not add up to the change."""
 
 
 @dataclass(frozen=True, kw_only=True)

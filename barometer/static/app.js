@@ -383,10 +383,13 @@ var Barometer = (function () {
     return Array.prototype.map.call(form.querySelectorAll("#category option"), function (o) { return o.value; })
       .filter(function (c) { return groups.indexOf(c.split(".")[0]) >= 0; });
   }
+  // the monthly series smoothed or set against a year earlier: monthly counts and rates (shares
+  // are published for 13 months only: too few for a 12-month average)
+  function smoothed(s) { return s.p === "month" && s.i !== "share" && s.s !== "month"; }
   function query(s) {
     var q = "e=" + s.e.join(",") + "&m=" + s.m + "&i=" + s.i + "&p=" + s.p;
     if (s.i === "share") { q += "&c=" + s.c; }
-    return s.p === "month" && s.s !== "month" ? q + "&s=" + s.s : q;
+    return smoothed(s) ? q + "&s=" + s.s : q;
   }
   function name(code) { return byCode[code][nameIndex]; }
   function label(code) { return name(code) + " (" + levels[byCode[code][1]] + ")"; }
@@ -403,7 +406,7 @@ var Barometer = (function () {
     });
     cat.value = state.c;
     cat.disabled = state.i !== "share";
-    document.getElementById("smoothing").disabled = state.p !== "month";
+    document.getElementById("smoothing").disabled = state.p !== "month" || state.i === "share";
     var ul = form.querySelector(".chosen");
     ul.innerHTML = "";
     state.e.forEach(function (code, i) {
@@ -452,8 +455,8 @@ var Barometer = (function () {
     var k = s[state.p];
     if (state.i === "share") { out = { periods: k.sharePeriods, values: k.share[state.c] || k.sharePeriods.map(function () { return null; }) }; }
     else { out = { periods: k.periods, values: k[state.i] }; }
-    if (state.p === "month" && state.s === "ma12") { out.values = movingAverage(out.periods, out.values); }
-    if (state.p === "month" && state.s === "earlier") { out.earlier = yearEarlier(out.periods, out.values); }
+    if (smoothed(state) && state.s === "ma12") { out.values = movingAverage(out.periods, out.values); }
+    if (smoothed(state) && state.s === "earlier") { out.earlier = yearEarlier(out.periods, out.values); }
     return out;
   }
   function format(v) {
@@ -462,13 +465,15 @@ var Barometer = (function () {
     if (state.i === "count") { return B.fmt(v, state.p === "year" ? 1 : 0); }
     return B.fmt(v, v < 10 ? 2 : 1);
   }
+  // "Every month" → "every month"; German nouns keep their capital ("jeden Monat")
+  function lowerFirst(text) { return text.charAt(0).toLowerCase() + text.slice(1); }
   function caption() {
     var m = form.querySelector("input[name='m'][value='" + state.m + "']").parentNode.textContent.trim();
     var i = form.querySelector("input[name='i'][value='" + state.i + "']").parentNode.textContent.trim();
     var p = form.querySelector("input[name='p'][value='" + state.p + "']").parentNode.textContent.trim();
     var c = state.i === "share" ? " — " + document.querySelector("#category option[value='" + state.c + "']").textContent : "";
-    var s = state.p === "month" && state.s !== "month" ? ", " + form.querySelector("input[name='s'][value='" + state.s + "']").parentNode.textContent.trim().toLowerCase() : "";
-    return m + ": " + i + c + " (" + p.toLowerCase() + s + ")";
+    var s = smoothed(state) ? ", " + lowerFirst(form.querySelector("input[name='s'][value='" + state.s + "']").parentNode.textContent.trim()) : "";
+    return m + ": " + i + c + " (" + lowerFirst(p) + s + ")";
   }
 
   function render() {
@@ -490,7 +495,7 @@ var Barometer = (function () {
     });
     var notes = [];
     if (state.i === "share") { notes.push(words.getAttribute("data-share-note")); }
-    if (state.p === "month" && state.s !== "month") { notes.push(words.getAttribute("data-" + state.s + "-note")); }
+    if (smoothed(state)) { notes.push(words.getAttribute("data-" + state.s + "-note")); }
     document.getElementById("compare-note").textContent = notes.join(" ");
     // table: periods newest first, one column per area
     var table = document.getElementById("compare-table");

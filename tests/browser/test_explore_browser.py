@@ -61,9 +61,9 @@ def test_compare_numbers_equal_the_area_page(watched, server):
     page = watched.page
     page.goto(server + "nl/gemeente/44021-gent/")
     rate = page.inner_text("#m-ris .key-figures div:nth-child(2) .big")
-    href = page.get_attribute("a[href*='vergelijken/?e=44021']", "href")
+    href = page.get_attribute("p.more a[href*='vergelijken/?e=44021']", "href")
     assert "e=44021,44000,40000,02000,01000" in href
-    page.click("a[href*='vergelijken/?e=44021']")
+    page.click("p.more a[href*='vergelijken/?e=44021']")
     page.wait_for_selector("#compare-view svg")
     page.click("#compare-table-wrap summary")
     last_month_row = page.locator("#compare-table tbody tr").first
@@ -158,7 +158,13 @@ def test_compare_smooths_any_monthly_series(watched, server, built_site):
         rates[last - 12], abs=0.051
     )
     assert page.locator("#compare-view path[stroke-dasharray='4,3']").count() == 2
-    # yearly periods: the choice is off and leaves the URL
+    # shares (13 months only) and yearly periods: the choice is off and leaves the URL
+    page.check("input[name='i'][value='share']")
+    assert page.is_disabled("input[name='s'][value='ma12']")
+    assert "s=" not in urlsplit(page.url).query
+    assert page.locator("#compare-view path[stroke-dasharray='4,3']").count() == 0
+    page.check("input[name='i'][value='per_1000']")
+    expect(page).to_have_url(re.compile(r"[?&]s=earlier"))
     page.check("input[name='p'][value='year']")
     assert page.is_disabled("input[name='s'][value='ma12']")
     assert "s=" not in urlsplit(page.url).query
