@@ -107,6 +107,11 @@ def month_label(index: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+def year_before(month: str) -> str:
+    """'2026-08' → '2025-08': the same month a year earlier."""
+    return month_label(month_index(month) - 12)
+
+
 def stable_after(meta: ExtractMeta, catalogue: Catalogue) -> dict[str, int]:
     """Per measure, months after which a month is stable: the metadata's figure, else the
     catalogue's (a derived measure: the catalogue's, at least that of each component)."""

@@ -13,6 +13,7 @@ the moving average is the mean of the 12 rates drawn, what a reader smoothing th
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -63,7 +64,7 @@ def recent(
     """The ``rows`` months up to ``last`` (the measure's last stable month), newest first, with
     their moving average and a year earlier: computed on the series' tail (``rows + WINDOW``
     months hold every value they need)."""
-    end = sum(1 for p in periods if p <= last)
+    end = bisect_right(periods, last)  # periods are sorted
     tail = max(0, end - rows - WINDOW)
     ps, vs = list(periods[tail:end]), [float(v) for v in values[tail:end]]
     average, before = moving_average(ps, vs), year_earlier(ps, vs)

@@ -9,8 +9,8 @@ from collections.abc import Callable
 import numpy as np
 
 from barometer import charts, urls
-from barometer.contributions import Split
-from barometer.indicators import month_index, month_label
+from barometer.contributions import DimensionSplit, Split
+from barometer.indicators import year_before
 from barometer.pages.builder import PageBuilder, nan
 from barometer.pages.chartspecs import LEVEL_MAPS, RATIO
 from barometer.pages.types import (
@@ -291,7 +291,7 @@ def change_sentence(b: PageBuilder, code: str, measure: str, s: Split | None) ->
     change = b.t.percent(s.change / 100.0, 1, signed=True)
     text = b._("{change} from {before} to {month}.").format(
         change=f"{change} ({note})" if note else change,
-        before=b.t.month(month_label(month_index(month) - 12)),
+        before=b.t.month(year_before(month)),
         month=b.t.month(month),
     )
     if parts:
@@ -336,12 +336,15 @@ def breakdown(
             BreakdownGroup(
                 label=b._(GROUP_LABELS[dim]),
                 rows=tuple(rows),
-                rest="" if d is None or d.rest is None else b.t.signed(d.rest),
-                rest_label=""
-                if d is None or d.rest is None
-                else b._("Groups not shown, together")
-                if d.hidden
-                else b._("Not attributed to a group"),
+                rest=b.t.signed(d.rest) if d and d.rest is not None else "",
+                rest_label=_rest_label(b, d),
             )
         )
     return tuple(out)
+
+
+def _rest_label(b: PageBuilder, d: DimensionSplit | None) -> str:
+    """The row of the points no shown group accounts for: hidden groups, or a shortfall."""
+    if d is None or d.rest is None:
+        return ""
+    return b._("Groups not shown, together") if d.hidden else b._("Not attributed to a group")

@@ -9,6 +9,7 @@ Output: :class:`Lookups`: dicts of arrays and plain records, keyed for page buil
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ import pandas as pd
 
 from barometer.contributions import Split, split
 from barometer.events import Event, load_events
-from barometer.indicators import month_index, month_label, population_by_year, stable_after
+from barometer.indicators import population_by_year, stable_after, year_before
 from barometer.model import Model
 from barometer.notes import Figure, published_figures
 from barometer.pages.types import Sparkline
@@ -330,21 +331,27 @@ def _splits(
         by_dim = cells.get((code, measure), {}).get("month", {})
         if month is None or not by_dim:
             continue
-        before = month_label(month_index(month) - 12)
-        at = {p: i for i, p in enumerate(series.periods)}
-        if not {month, before} <= column.keys() or not {month, before} <= at.keys():
+        before = year_before(month)
+        i_now, i_before = _position(series.periods, month), _position(series.periods, before)
+        if not {month, before} <= column.keys() or i_now is None or i_before is None:
             continue
         dims = {d: c for d, c in GROUP_CATEGORIES.items() if d in groups[measure]}
         now, then = column[month], column[before]
         s = split(
-            float(series.count[at[month]]),
-            float(series.count[at[before]]),
+            float(series.count[i_now]),
+            float(series.count[i_before]),
             _counts(by_dim, dims, now),
             _counts(by_dim, dims, then),
         )
         if s is not None:
             out[code, measure] = s
     return out
+
+
+def _position(periods: list[str], month: str) -> int | None:
+    """Where a month stands in a series' sorted periods (None: not there)."""
+    i = bisect_left(periods, month)
+    return i if i < len(periods) and periods[i] == month else None
 
 
 def _counts(
